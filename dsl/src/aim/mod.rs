@@ -1,0 +1,75 @@
+//! The `.aim` front end: a lexical pre-pass ([`scan`]), the pest grammar (`grammar.pest`),
+//! and a lowering from pest pairs to the IR that collects every error it meets.
+
+mod attach;
+mod lower;
+mod parser;
+mod pest_error;
+mod pipeline;
+mod scan;
+mod literal;
+
+use pest::Parser;
+
+use crate::errors::SyntaxError;
+use crate::ir::{Pipeline, Value};
+use lower::Lower;
+use parser::{AimParser, Rule};
+
+pub(crate) use scan::MAX_DEPTH;
+
+/// Parses a whole `.aim` file.
+pub(crate) fn parse_pipeline(text: &str) -> Result<Pipeline, Vec<SyntaxError>> {
+    let t0 = std::time::Instant::now();
+    let scanned = scan::scan(text).map_err(|e| vec![e])?;
+    eprintln!("scan {:?}", t0.elapsed());
+    let t0 = std::time::Instant::now();
+    let mut pairs = AimParser::parse(Rule::file, text)
+        .map_err(|e| vec![pest_error::from_pest(&e, text)])?;
+    let Some(file) = pairs.next() else {
+        return Err(vec![SyntaxError::Internal {
+            message: "the parser returned nothing".to_owned(),
+            span: (0, 0).into(),
+        }]);
+    };
+    eprintln!("pest {:?}", t0.elapsed());
+    let t0 = std::time::Instant::now();
+    let mut lower = Lower::new(text, &scanned.comments, !scanned.comments.is_empty());
+    let pipeline = pipeline::pipeline(&mut lower, file);
+    eprintln!("lower {:?}", t0.elapsed());
+    match pipeline {
+        Some(mut p) if lower.errors.is_empty() => {
+            if let Some(nodes) = &lower.nodes {
+                p.comments = attach::attach(text, &scanned.comments, nodes);
+            }
+            Ok(p)
+        }
+        _ => {
+            let mut errors = lower.errors;
+            errors.sort_by_key(SyntaxError::offset);
+            Err(errors)
+        }
+    }
+}
+
+/// Parses one value expression spanning the whole of `text`. Only the first error is returned.
+pub(crate) fn parse_value(text: &str) -> Result<Value, SyntaxError> {
+    scan::scan(text)?;
+    let mut pairs =
+        AimParser::parse(Rule::value_only, text).map_err(|e| pest_error::from_pest(&e, text))?;
+    let value = pairs
+        .next()
+        .and_then(|only| only.into_inner().find(|p| p.as_rule() == Rule::value));
+    let Some(value) = value else {
+        return Err(SyntaxError::Internal {
+            message: "the parser returned no value".to_owned(),
+            span: (0, 0).into(),
+        });
+    };
+    let mut lower = Lower::new(text, &[], false);
+    let value = lower.value(value);
+    match lower.errors.into_iter().min_by_key(SyntaxError::offset) {
+        Some(first) => Err(first),
+        None => Ok(value),
+    }
+}

@@ -1,0 +1,52 @@
+//! The aimass pipeline languages.
+//!
+//! Two front ends, one meaning: a `.aim` file (pest grammar) and a YAML file both lower to the
+//! [`ir::Pipeline`]. The IR can be printed back as canonical `.aim` ([`format_aim`]) or as YAML
+//! ([`emit_yaml`]). Syntax errors are miette diagnostics that point at the line and column the
+//! user wrote, in either form, and every error of a file is reported at once.
+//!
+//! This crate depends on no other crate of the workspace.
+
+mod aim;
+mod errors;
+pub mod ir;
+mod keys;
+mod print;
+pub mod render;
+mod source;
+mod trivia;
+mod yaml;
+
+pub use errors::{SyntaxError, SyntaxErrors};
+pub use source::{LoadError, SourceFile};
+
+use ir::{Pipeline, SourceFormat, Value};
+
+/// Parses a pipeline file in the form its [`SourceFile::format`] says.
+pub fn parse(src: &SourceFile) -> Result<Pipeline, SyntaxErrors> {
+    let result = match src.format {
+        SourceFormat::Aim => aim::parse_pipeline(&src.text),
+        SourceFormat::Yaml => yaml::parse_pipeline(&src.text),
+    };
+    result.map_err(|errors| SyntaxErrors {
+        name: src.name.clone(),
+        src: src.named_source(),
+        errors,
+    })
+}
+
+/// Parses one `.aim` value expression that spans the whole of `text` (`0.2`, `parts.train`,
+/// `bayes(trials = 60)`). Spans are relative to `text`.
+pub fn parse_value(text: &str) -> Result<Value, SyntaxError> {
+    aim::parse_value(text)
+}
+
+/// The pipeline as canonical `.aim` text, comments kept.
+pub fn format_aim(p: &Pipeline) -> String {
+    print::aim::format_aim(p)
+}
+
+/// The pipeline as YAML, comments kept.
+pub fn emit_yaml(p: &Pipeline) -> String {
+    print::yaml::emit_yaml(p)
+}

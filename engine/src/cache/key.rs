@@ -1,0 +1,86 @@
+//! The record hashed into a stage's cache key (see the table in the module above).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+/// Bump when the key's fields, their canonical forms or the store's layout change.
+pub const CACHE_FORMAT: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KeyRecord {
+    pub cache_format: u32,
+    pub engine: String,
+    pub kind: String,
+    pub kind_version: String,
+    pub params: Json,
+    pub seed: u64,
+    /// Input parameter -> content hashes of its artifacts, in the order written.
+    pub inputs: BTreeMap<String, Vec<String>>,
+    /// Path as written (relative to the project) -> content hash.
+    pub sources: BTreeMap<String, String>,
+}
+
+impl KeyRecord {
+    /// The key: blake3 of the canonical JSON. serde_json writes maps in key order (no
+    /// `preserve_order` feature), so equal records always give equal bytes.
+    pub fn key(&self) -> String {
+        let bytes = serde_json::to_vec(self).unwrap_or_default();
+        blake3::hash(&bytes).to_hex().to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn record() -> KeyRecord {
+        KeyRecord {
+            cache_format: CACHE_FORMAT,
+            engine: "0.1.0".into(),
+            kind: "model".into(),
+            kind_version: "1".into(),
+            params: json!({ "max_depth": 6, "algorithm": { "word": "decision_tree" } }),
+            seed: 42,
+            inputs: BTreeMap::from([("input".to_string(), vec!["abc".to_string()])]),
+            sources: BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn key_is_stable_and_sensitive_to_every_field() {
+        let base = record();
+        assert_eq!(base.key(), record().key());
+        assert_eq!(base.key().len(), 64);
+        let variants: Vec<Box<dyn Fn(&mut KeyRecord)>> = vec![
+            Box::new(|r| r.cache_format += 1),
+            Box::new(|r| r.engine = "0.2.0".into()),
+            Box::new(|r| r.kind = "tune".into()),
+            Box::new(|r| r.kind_version = "2".into()),
+            Box::new(|r| r.params = json!({ "max_depth": 7, "algorithm": { "word": "decision_tree" } })),
+            Box::new(|r| r.seed = 43),
+            Box::new(|r| r.inputs = BTreeMap::from([("input".to_string(), vec!["abd".to_string()])])),
+            Box::new(|r| r.sources = BTreeMap::from([("a.csv".to_string(), "h".to_string())])),
+        ];
+        for change in variants {
+            let mut r = record();
+            change(&mut r);
+            assert_ne!(r.key(), base.key(), "{r:?}");
+        }
+    }
+
+    #[test]
+    fn key_ignores_map_insertion_order() {
+        let a = json!({ "a": 1, "b": 2 });
+        let mut m = serde_json::Map::new();
+        m.insert("b".into(), json!(2));
+        m.insert("a".into(), json!(1));
+        let mut r1 = record();
+        r1.params = a;
+        let mut r2 = record();
+        r2.params = Json::Object(m);
+        assert_eq!(r1.key(), r2.key());
+    }
+}

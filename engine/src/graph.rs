@@ -1,0 +1,141 @@
+//! The sealed DAG: stages as nodes, references as typed edges.
+//!
+//! A `Workflow` only exists for a pipeline that passed every check, cycles included, so the
+//! scheduler can rely on its topological order without checking again.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use aimass_dsl::ir::Span;
+use aimass_dsl::SourceFile;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+
+use crate::check::CheckError;
+use crate::param::Params;
+use crate::signature::ArtifactType;
+use crate::stage::StageKind;
+
+pub struct StageNode {
+    pub name: String,
+    pub kind: Arc<dyn StageKind>,
+    pub params: Params,
+    /// The whole declaration and the stage's name, for diagnostics.
+    pub span: Span,
+    pub name_span: Span,
+}
+
+impl StageNode {
+    pub fn kind_name(&self) -> &str {
+        &self.kind.signature().kind
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct EdgeInfo {
+    pub from_port: String,
+    pub to_param: String,
+    pub ty: ArtifactType,
+    /// Where the reference was written.
+    pub span: Span,
+}
+
+pub struct Workflow {
+    pub name: String,
+    /// The file the workflow was read from, for diagnostics at run time.
+    pub source: SourceFile,
+    pub seed: u64,
+    pub graph: DiGraph<StageNode, EdgeInfo>,
+    /// Topological order; among stages ready at the same time, the order written.
+    pub order: Vec<NodeIndex>,
+}
+
+impl Workflow {
+    pub(crate) fn seal(
+        name: String,
+        source: SourceFile,
+        seed: u64,
+        graph: DiGraph<StageNode, EdgeInfo>,
+    ) -> Result<Self, CheckError> {
+        let order = topological(&graph).ok_or_else(|| CheckError::Invalid {
+            message: "the pipeline has a cycle".into(),
+            span: Span::default(),
+            help: None,
+        })?;
+        Ok(Self { name, source, seed, graph, order })
+    }
+
+    pub fn node(&self, name: &str) -> Option<NodeIndex> {
+        self.graph.node_indices().find(|n| self.graph[*n].name == name)
+    }
+
+    pub fn stage_names(&self) -> impl Iterator<Item = &str> {
+        self.order.iter().map(|n| self.graph[*n].name.as_str())
+    }
+
+    /// Graphviz text.
+    pub fn to_dot(&self) -> String {
+        let mut s = format!("digraph {:?} {{\n  rankdir=LR;\n  node [shape=box, style=rounded];\n", self.name);
+        for &n in &self.order {
+            let node = &self.graph[n];
+            let _ = writeln!(s, "  {:?} [label=\"{}\\n({})\"];", node.name, node.name, node.kind_name());
+        }
+        for e in self.sorted_edges() {
+            let (a, b, info) = e;
+            let _ = writeln!(
+                s,
+                "  {:?} -> {:?} [label=\"{} -> {}: {}\"];",
+                self.graph[a].name, self.graph[b].name, info.from_port, info.to_param, info.ty
+            );
+        }
+        s.push_str("}\n");
+        s
+    }
+
+    /// Mermaid flowchart text.
+    pub fn to_mermaid(&self) -> String {
+        let mut s = String::from("flowchart LR\n");
+        for &n in &self.order {
+            let node = &self.graph[n];
+            let _ = writeln!(s, "  {}[\"{} ({})\"]", node.name, node.name, node.kind_name());
+        }
+        for (a, b, info) in self.sorted_edges() {
+            let _ = writeln!(
+                s,
+                "  {} -->|\"{} -> {}: {}\"| {}",
+                self.graph[a].name, info.from_port, info.to_param, info.ty, self.graph[b].name
+            );
+        }
+        s
+    }
+
+    /// Edges in a stable order (by the topological position of both ends).
+    fn sorted_edges(&self) -> Vec<(NodeIndex, NodeIndex, &EdgeInfo)> {
+        let pos = |n: NodeIndex| self.order.iter().position(|m| *m == n).unwrap_or(usize::MAX);
+        let mut edges: Vec<_> = self.graph.edge_references().map(|e| (e.source(), e.target(), e.weight())).collect();
+        edges.sort_by_key(|(a, b, info)| (pos(*b), pos(*a), info.to_param.clone()));
+        edges
+    }
+}
+
+/// Kahn's algorithm, taking ready stages in the order they were written so that plans and
+/// reports list stages the way the user reads the file.
+fn topological(graph: &DiGraph<StageNode, EdgeInfo>) -> Option<Vec<NodeIndex>> {
+    let mut indegree: Vec<usize> = graph.node_indices().map(|n| graph.edges_directed(n, petgraph::Incoming).count()).collect();
+    let key = |n: NodeIndex| Reverse((graph[n].span.offset, n.index()));
+    let mut ready: BinaryHeap<_> =
+        graph.node_indices().filter(|n| indegree[n.index()] == 0).map(|n| (key(n), n)).collect();
+    let mut order = Vec::with_capacity(graph.node_count());
+    while let Some((_, n)) = ready.pop() {
+        order.push(n);
+        for m in graph.neighbors_directed(n, petgraph::Outgoing) {
+            indegree[m.index()] -= 1;
+            if indegree[m.index()] == 0 {
+                ready.push((key(m), m));
+            }
+        }
+    }
+    (order.len() == graph.node_count()).then_some(order)
+}

@@ -1,0 +1,50 @@
+//! What the scheduler tells the outside world as a run proceeds (progress displays, logs).
+
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StageStatus {
+    /// Scheduled on the pool.
+    Running,
+    /// Outputs found in the cache; not run.
+    Cached,
+    /// Ran and succeeded.
+    Done,
+    /// Ran (or was found cached) and failed, or a quality gate was not met.
+    Failed,
+    /// Not run because a stage it needs failed, or the run stopped after a failure.
+    Skipped,
+}
+
+impl StageStatus {
+    pub fn word(self) -> &'static str {
+        match self {
+            StageStatus::Running => "running",
+            StageStatus::Cached => "cached",
+            StageStatus::Done => "done",
+            StageStatus::Failed => "failed",
+            StageStatus::Skipped => "skipped",
+        }
+    }
+}
+
+pub struct Event<'a> {
+    pub stage: &'a str,
+    pub kind: &'a str,
+    pub status: StageStatus,
+    /// Wall time of the stage (zero until it finishes).
+    pub elapsed: Duration,
+    /// Stages in the run, for "3/8" displays.
+    pub total: usize,
+}
+
+pub trait EventSink {
+    fn event(&mut self, event: Event<'_>);
+}
+
+/// Discards events (tests, `--quiet`).
+pub struct NoEvents;
+
+impl EventSink for NoEvents {
+    fn event(&mut self, _event: Event<'_>) {}
+}

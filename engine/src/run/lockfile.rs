@@ -1,0 +1,50 @@
+//! `FILE.lock`: per stage, the key and output hashes of its last successful run.
+//!
+//! Meant to be committed, like dvc.lock: pretty JSON with sorted keys, so a diff shows which
+//! stage's params, inputs or outputs changed. `aimass plan` compares against it to explain
+//! why a stage will run.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::cache::KeyRecord;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LockFile {
+    pub pipeline: String,
+    pub stages: BTreeMap<String, LockStage>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LockStage {
+    pub key: String,
+    pub record: KeyRecord,
+    pub outputs: BTreeMap<String, String>,
+}
+
+impl LockFile {
+    /// `campaign.aim` -> `campaign.aim.lock`.
+    pub fn path_for(pipeline_file: &Path) -> PathBuf {
+        let mut name = pipeline_file.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        name.push(".lock");
+        pipeline_file.with_file_name(name)
+    }
+
+    /// The lock file, or an empty one if it is missing or unreadable.
+    pub fn read(path: &Path) -> LockFile {
+        std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+    }
+
+    pub fn write(&self, path: &Path) -> std::io::Result<()> {
+        let mut json = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        json.push('\n');
+        if std::fs::read_to_string(path).ok().as_deref() == Some(json.as_str()) {
+            return Ok(());
+        }
+        let tmp = path.with_extension(format!("lock.{}.tmp", std::process::id()));
+        std::fs::write(&tmp, json)?;
+        std::fs::rename(&tmp, path)
+    }
+}

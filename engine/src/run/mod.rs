@@ -1,0 +1,41 @@
+//! Running a workflow: the parallel scheduler, cache decisions, plans and run records.
+//!
+//! # How a run proceeds
+//!
+//! The coordinator (the calling thread) owns all bookkeeping; stages run as jobs on a rayon
+//! pool of `--jobs` threads, and report back over a channel. Nothing is shared mutably
+//! between jobs.
+//!
+//! 1. The workflow's stages, restricted to `--only`'s ancestors when given, start *waiting*.
+//!    A stage becomes *ready* when every stage it reads has *succeeded* (run or cached).
+//! 2. For a ready stage the coordinator computes its cache key ([`crate::cache`]): its
+//!    inputs' content hashes are known by then, its source files are hashed (memoised).
+//!    On a hit the stage is *cached* at once, without loading any artifact, and the stages
+//!    it makes ready are considered in turn; this is why a no-op run reads no data.
+//! 3. On a miss the stage is spawned on the pool. The job loads its inputs (from this run's
+//!    memory, or from the cache), runs the stage, encodes and stores its outputs, and sends
+//!    back the output hashes. The stage may use the same pool for its own parallel work.
+//! 4. A failure marks the stage *failed* and its dependents *skipped*. Without
+//!    `--keep-going` nothing new is scheduled after a failure (running jobs finish); with
+//!    it, independent branches run to the end.
+//! 5. A stage's `verdict` (quality gates) runs after it succeeds or is found cached; a
+//!    failing verdict keeps the outputs cached but fails the stage like an error.
+//!
+//! Results never depend on `--jobs`: every stage is a pure function of its key's inputs,
+//! and randomised stages draw from the pipeline's seed, never from a thread's RNG.
+
+mod dirty;
+mod keys;
+mod events;
+mod lockfile;
+mod options;
+mod record;
+mod resources;
+mod scheduler;
+
+pub use dirty::{plan, DirtyReason, PlanLine, PlanStatus};
+pub use events::{Event, EventSink, NoEvents, StageStatus};
+pub use lockfile::LockFile;
+pub use options::RunOptions;
+pub use record::{RunRecord, StageRecord};
+pub use scheduler::{run, RunError, RunOutcome};

@@ -1,0 +1,33 @@
+//! What `aimass run` and `aimass plan` are asked to do.
+
+use std::path::PathBuf;
+
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// The directory the pipeline file is in: relative paths are resolved against it.
+    pub project_dir: PathBuf,
+    /// Where the cache lives (`.aimass/cache` under the project unless overridden).
+    pub cache_dir: PathBuf,
+    /// Run only this stage and what it needs.
+    pub only: Option<String>,
+    /// Ignore cached results.
+    pub force: bool,
+    /// Worker threads (stages and their own parallel work share them).
+    pub jobs: usize,
+    /// After a failure, finish the branches that do not depend on it.
+    pub keep_going: bool,
+}
+
+impl RunOptions {
+    pub fn new(project_dir: PathBuf) -> Self {
+        let cache_dir = project_dir.join(".aimass").join("cache");
+        Self {
+            project_dir,
+            cache_dir,
+            only: None,
+            force: false,
+            jobs: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            keep_going: false,
+        }
+    }
+}

@@ -1,0 +1,68 @@
+//! The JSON record of one run, written under `.aimass/runs/`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct StageRecord {
+    pub name: String,
+    pub kind: String,
+    /// cached | done | failed | skipped
+    pub status: String,
+    pub cached: bool,
+    pub key: Option<String>,
+    pub wall_ms: f64,
+    /// Process CPU time while the stage ran (see `resources`).
+    pub cpu_ms: f64,
+    /// Process peak RSS when the stage ended (see `resources`).
+    pub peak_rss_bytes: u64,
+    /// Output port -> content hash.
+    pub outputs: BTreeMap<String, String>,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub pipeline: String,
+    pub file: String,
+    /// Seconds since the Unix epoch.
+    pub started: u64,
+    pub wall_ms: f64,
+    pub jobs: usize,
+    pub success: bool,
+    pub stages: Vec<StageRecord>,
+}
+
+impl RunRecord {
+    /// Writes the record as `<runs_dir>/<started>-<pid>.json` and returns the path.
+    pub fn write(&self, runs_dir: &Path) -> std::io::Result<PathBuf> {
+        std::fs::create_dir_all(runs_dir)?;
+        let path = runs_dir.join(format!("{}-{}.json", self.started, std::process::id()));
+        let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, json)?;
+        std::fs::rename(&tmp, &path)?;
+        Ok(path)
+    }
+
+    /// The most recent records in a runs directory, newest first.
+    pub fn latest(runs_dir: &Path, n: usize) -> Vec<RunRecord> {
+        let Ok(rd) = std::fs::read_dir(runs_dir) else { return Vec::new() };
+        let mut paths: Vec<PathBuf> =
+            rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+        paths.sort_by_key(|p| {
+            let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+            let mut parts = stem.split('-').map(|x| x.parse::<u64>().unwrap_or(0));
+            (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+        });
+        paths
+            .iter()
+            .rev()
+            .filter_map(|p| std::fs::read(p).ok())
+            .filter_map(|b| serde_json::from_slice(&b).ok())
+            .take(n)
+            .collect()
+    }
+}

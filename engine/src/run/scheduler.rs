@@ -1,0 +1,524 @@
+//! The scheduler (design notes in the module above).
+
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::cmp::Reverse;
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use miette::{Diagnostic, LabeledSpan, NamedSource};
+use petgraph::graph::NodeIndex;
+use petgraph::Direction;
+
+use crate::artifact::Artifact;
+use crate::cache::{encode, Cache, Entry, FileHasher, KeyRecord, OutputRecord};
+use crate::graph::Workflow;
+use crate::param::PortRef;
+use crate::signature::ArtifactType;
+use crate::stage::{Outputs, RunContext, StageError};
+
+use super::events::{Event, EventSink, StageStatus};
+use super::keys::{input_hashes, key_record};
+use super::options::RunOptions;
+use super::record::{RunRecord, StageRecord};
+use super::resources::{peak_rss_bytes, process_cpu_time};
+
+/// A stage that failed, or whose quality gate was not met, as a diagnostic on the pipeline
+/// file: the stage's name is labelled along with whatever the stage itself pointed at.
+#[derive(Debug, thiserror::Error)]
+#[error("stage `{stage}` ({kind}) failed: {}", .error.message)]
+pub struct RunError {
+    pub stage: String,
+    pub kind: String,
+    pub error: StageError,
+    pub src: NamedSource<String>,
+    pub stage_span: aimass_dsl::ir::Span,
+}
+
+impl Diagnostic for RunError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Diagnostic::code(&self.error)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Diagnostic::help(&self.error)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.src)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let stage = LabeledSpan::new_with_span(Some(format!("in stage `{}`", self.stage)), self.stage_span);
+        let own = self.error.labels.iter().map(|(s, t)| LabeledSpan::new_with_span(Some(t.clone()), *s));
+        Some(Box::new(std::iter::once(stage).chain(own)))
+    }
+}
+
+/// What a run did.
+pub struct RunOutcome {
+    pub record: RunRecord,
+    pub failures: Vec<RunError>,
+    /// Successful stages' cache entries (for the lock file and reports).
+    pub entries: BTreeMap<String, Entry>,
+}
+
+impl RunOutcome {
+    pub fn success(&self) -> bool {
+        self.failures.is_empty() && self.record.stages.iter().all(|s| s.status != "skipped")
+    }
+}
+
+#[derive(Clone)]
+enum State {
+    Waiting,
+    Running,
+    Succeeded,
+    Failed,
+    Skipped,
+}
+
+/// What a job sends back to the coordinator.
+struct JobDone {
+    node: NodeIndex,
+    result: Result<(Entry, BTreeMap<String, Arc<Artifact>>), StageError>,
+    verdict: Vec<StageError>,
+    wall: Duration,
+    cpu: Duration,
+    peak: u64,
+}
+
+/// Where a job finds one input artifact.
+enum InputSource {
+    Memory(Arc<Artifact>),
+    Disk(OutputRecord),
+}
+
+pub fn run(wf: &Workflow, opts: &RunOptions, sink: &mut dyn EventSink) -> RunOutcome {
+    let started = Instant::now();
+    let started_epoch = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let selected = selection(wf, opts.only.as_deref());
+    let mut sched = Scheduler::new(wf, opts, selected);
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.jobs.max(1)).build();
+    match pool {
+        Ok(pool) => pool.in_place_scope(|scope| sched.drive(scope, sink)),
+        Err(e) => {
+            let err = StageError::new(format!("cannot start worker threads: {e}"));
+            if let Some(&n) = wf.order.first() {
+                sched.fail(n, err, sink);
+            }
+        }
+    }
+    let success = sched.failures.is_empty();
+    let stages = wf
+        .order
+        .iter()
+        .filter(|n| sched.selected.contains(n))
+        .filter_map(|n| sched.records.remove(n))
+        .collect();
+    RunOutcome {
+        record: RunRecord {
+            pipeline: wf.name.clone(),
+            file: wf.source.name.clone(),
+            started: started_epoch,
+            wall_ms: started.elapsed().as_secs_f64() * 1000.0,
+            jobs: opts.jobs,
+            success,
+            stages,
+        },
+        failures: sched.failures,
+        entries: sched.entries,
+    }
+}
+
+/// The stages to run: all, or `only` and its ancestors.
+fn selection(wf: &Workflow, only: Option<&str>) -> BTreeSet<NodeIndex> {
+    let Some(target) = only.and_then(|name| wf.node(name)) else {
+        return wf.graph.node_indices().collect();
+    };
+    let mut out = BTreeSet::new();
+    let mut stack = vec![target];
+    while let Some(n) = stack.pop() {
+        if out.insert(n) {
+            stack.extend(wf.graph.neighbors_directed(n, Direction::Incoming));
+        }
+    }
+    out
+}
+
+struct Scheduler<'a> {
+    wf: &'a Workflow,
+    opts: &'a RunOptions,
+    cache: Cache,
+    selected: BTreeSet<NodeIndex>,
+    state: BTreeMap<NodeIndex, State>,
+    /// Content hashes of every output produced or found so far.
+    hashes: BTreeMap<PortRef, String>,
+    /// Artifacts produced in this run, for dependents to use without a disk round trip.
+    memory: BTreeMap<PortRef, Arc<Artifact>>,
+    outputs: BTreeMap<PortRef, OutputRecord>,
+    entries: BTreeMap<String, Entry>,
+    records: BTreeMap<NodeIndex, StageRecord>,
+    failures: Vec<RunError>,
+    position: BTreeMap<NodeIndex, usize>,
+    ready: BinaryHeap<Reverse<(usize, NodeIndex)>>,
+    running: usize,
+    stopped: bool,
+}
+
+impl<'a> Scheduler<'a> {
+    fn new(wf: &'a Workflow, opts: &'a RunOptions, selected: BTreeSet<NodeIndex>) -> Self {
+        let position: BTreeMap<NodeIndex, usize> = wf.order.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let mut s = Self {
+            wf,
+            opts,
+            cache: Cache::new(&opts.cache_dir),
+            state: selected.iter().map(|n| (*n, State::Waiting)).collect(),
+            selected,
+            hashes: BTreeMap::new(),
+            memory: BTreeMap::new(),
+            outputs: BTreeMap::new(),
+            entries: BTreeMap::new(),
+            records: BTreeMap::new(),
+            failures: Vec::new(),
+            position,
+            ready: BinaryHeap::new(),
+            running: 0,
+            stopped: false,
+        };
+        for &n in &wf.order {
+            if s.selected.contains(&n) && wf.graph.neighbors_directed(n, Direction::Incoming).next().is_none() {
+                s.push_ready(n);
+            }
+        }
+        s
+    }
+
+    fn push_ready(&mut self, n: NodeIndex) {
+        let pos = self.position.get(&n).copied().unwrap_or(usize::MAX);
+        self.ready.push(Reverse((pos, n)));
+    }
+
+    fn total(&self) -> usize {
+        self.selected.len()
+    }
+
+    fn emit(&self, sink: &mut dyn EventSink, n: NodeIndex, status: StageStatus, elapsed: Duration) {
+        let node = &self.wf.graph[n];
+        sink.event(Event { stage: &node.name, kind: node.kind_name(), status, elapsed, total: self.total() });
+    }
+
+    fn drive<'s>(&mut self, scope: &rayon::Scope<'s>, sink: &mut dyn EventSink)
+    where
+        'a: 's,
+    {
+        let (tx, rx) = mpsc::channel::<JobDone>();
+        loop {
+            while let Some(Reverse((_, n))) = self.ready.pop() {
+                if self.stopped {
+                    continue;
+                }
+                self.start(n, scope, &tx, sink);
+            }
+            if self.running == 0 {
+                break;
+            }
+            let Ok(done) = rx.recv() else { break };
+            self.running -= 1;
+            self.finish(done, sink);
+        }
+        // Whatever never got to run was skipped (after a failure, or below one).
+        let left: Vec<NodeIndex> = self
+            .state
+            .iter()
+            .filter(|(_, s)| matches!(s, State::Waiting))
+            .map(|(n, _)| *n)
+            .collect();
+        for n in left {
+            self.skip(n, sink);
+        }
+    }
+
+    /// Decides a ready stage: cached, or spawned.
+    fn start<'s>(&mut self, n: NodeIndex, scope: &rayon::Scope<'s>, tx: &mpsc::Sender<JobDone>, sink: &mut dyn EventSink)
+    where
+        'a: 's,
+    {
+        let wf = self.wf;
+        let node = &wf.graph[n];
+        let hasher = FileHasher::new(&self.cache);
+        let record = match input_hashes(wf, n, &self.hashes) {
+            Ok(inputs) => key_record(wf, n, inputs, self.opts, &hasher),
+            Err(missing) => Err(StageError::new(format!("input {missing} is not available"))),
+        };
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => return self.fail(n, e, sink),
+        };
+        let key = record.key();
+        if !self.opts.force {
+            if let Some(entry) = self.cache.lookup(&key) {
+                let outputs = self.cached_metrics(&entry);
+                let verdict = node.kind.verdict(&node.params, &outputs);
+                self.succeed(n, entry, BTreeMap::new(), true, verdict, Duration::ZERO, Duration::ZERO, 0, sink);
+                return;
+            }
+        }
+        let inputs = self.input_sources(n);
+        self.state.insert(n, State::Running);
+        self.running += 1;
+        self.emit(sink, n, StageStatus::Running, Duration::ZERO);
+        let tx = tx.clone();
+        let cache = self.cache.clone();
+        let opts = self.opts;
+        scope.spawn(move |_| {
+            let t0 = Instant::now();
+            let cpu0 = process_cpu_time();
+            let result = execute(wf, n, inputs, record, &cache, opts);
+            let verdict = match &result {
+                Ok((_, arts)) => {
+                    let outputs = Outputs { ports: arts.iter().map(|(k, v)| (k.clone(), (**v).clone())).collect() };
+                    wf.graph[n].kind.verdict(&wf.graph[n].params, &outputs)
+                }
+                Err(_) => Vec::new(),
+            };
+            let _ = tx.send(JobDone {
+                node: n,
+                result,
+                verdict,
+                wall: t0.elapsed(),
+                cpu: process_cpu_time().saturating_sub(cpu0),
+                peak: peak_rss_bytes(),
+            });
+        });
+    }
+
+    /// The Metrics outputs of a cached entry (all a verdict needs; frames stay on disk).
+    fn cached_metrics(&self, entry: &Entry) -> Outputs {
+        let mut out = Outputs::new();
+        for (port, rec) in &entry.outputs {
+            if ArtifactType::from(rec.ty) == ArtifactType::Metrics {
+                if let Ok(a) = self.cache.load(rec) {
+                    out.ports.insert(port.clone(), a);
+                }
+            }
+        }
+        out
+    }
+
+    fn input_sources(&self, n: NodeIndex) -> Vec<(String, Vec<InputSource>)> {
+        let mut out = Vec::new();
+        for (param, value) in self.wf.graph[n].params.iter() {
+            let refs = value.port_refs();
+            if refs.is_empty() {
+                continue;
+            }
+            let sources = refs
+                .into_iter()
+                .filter_map(|r| match self.memory.get(r) {
+                    Some(a) => Some(InputSource::Memory(Arc::clone(a))),
+                    None => self.outputs.get(r).map(|o| InputSource::Disk(o.clone())),
+                })
+                .collect();
+            out.push((param.to_string(), sources));
+        }
+        out
+    }
+
+    fn finish(&mut self, done: JobDone, sink: &mut dyn EventSink) {
+        match done.result {
+            Ok((entry, arts)) => {
+                self.succeed(done.node, entry, arts, false, done.verdict, done.wall, done.cpu, done.peak, sink)
+            }
+            Err(e) => {
+                self.record(done.node, "failed", false, None, BTreeMap::new(), done.wall, done.cpu, done.peak, Some(e.message.clone()));
+                self.fail(done.node, e, sink);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn succeed(
+        &mut self,
+        n: NodeIndex,
+        entry: Entry,
+        arts: BTreeMap<String, Arc<Artifact>>,
+        cached: bool,
+        verdict: Vec<StageError>,
+        wall: Duration,
+        cpu: Duration,
+        peak: u64,
+        sink: &mut dyn EventSink,
+    ) {
+        let name = self.wf.graph[n].name.clone();
+        for (port, rec) in &entry.outputs {
+            let r = PortRef { stage: name.clone(), port: port.clone() };
+            self.hashes.insert(r.clone(), rec.hash.clone());
+            self.outputs.insert(r, rec.clone());
+        }
+        for (port, art) in arts {
+            self.memory.insert(PortRef { stage: name.clone(), port }, art);
+        }
+        let hashes: BTreeMap<String, String> = entry.outputs.iter().map(|(p, o)| (p.clone(), o.hash.clone())).collect();
+        let status = if cached { StageStatus::Cached } else { StageStatus::Done };
+        let failed = !verdict.is_empty();
+        let error = verdict.first().map(|e| e.message.clone());
+        self.record(n, if failed { "failed" } else { status.word() }, cached, Some(entry.key.clone()), hashes, wall, cpu, peak, error);
+        self.entries.insert(name, entry);
+        if failed {
+            for e in verdict {
+                self.report(n, e);
+            }
+            self.state.insert(n, State::Failed);
+            self.emit(sink, n, StageStatus::Failed, wall);
+            self.after_failure(n, sink);
+            return;
+        }
+        self.state.insert(n, State::Succeeded);
+        self.emit(sink, n, status, wall);
+        let mut next: Vec<NodeIndex> = self.wf.graph.neighbors_directed(n, Direction::Outgoing).collect();
+        next.sort();
+        next.dedup();
+        for m in next {
+            let all_done = self
+                .wf
+                .graph
+                .neighbors_directed(m, Direction::Incoming)
+                .all(|p| matches!(self.state.get(&p), Some(State::Succeeded)));
+            if all_done && matches!(self.state.get(&m), Some(State::Waiting)) {
+                self.push_ready(m);
+            }
+        }
+    }
+
+    fn fail(&mut self, n: NodeIndex, e: StageError, sink: &mut dyn EventSink) {
+        if !self.records.contains_key(&n) {
+            self.record(n, "failed", false, None, BTreeMap::new(), Duration::ZERO, Duration::ZERO, 0, Some(e.message.clone()));
+        }
+        self.report(n, e);
+        self.state.insert(n, State::Failed);
+        self.emit(sink, n, StageStatus::Failed, Duration::ZERO);
+        self.after_failure(n, sink);
+    }
+
+    fn report(&mut self, n: NodeIndex, error: StageError) {
+        let node = &self.wf.graph[n];
+        self.failures.push(RunError {
+            stage: node.name.clone(),
+            kind: node.kind_name().to_string(),
+            error,
+            src: self.wf.source.named_source(),
+            stage_span: node.name_span,
+        });
+    }
+
+    /// Dependents of a failed stage are skipped; without --keep-going, so is everything
+    /// not yet started.
+    fn after_failure(&mut self, n: NodeIndex, sink: &mut dyn EventSink) {
+        let mut stack: Vec<NodeIndex> = self.wf.graph.neighbors_directed(n, Direction::Outgoing).collect();
+        while let Some(m) = stack.pop() {
+            if matches!(self.state.get(&m), Some(State::Waiting)) {
+                self.skip(m, sink);
+                stack.extend(self.wf.graph.neighbors_directed(m, Direction::Outgoing));
+            }
+        }
+        if !self.opts.keep_going {
+            self.stopped = true;
+        }
+    }
+
+    fn skip(&mut self, n: NodeIndex, sink: &mut dyn EventSink) {
+        self.state.insert(n, State::Skipped);
+        self.record(n, "skipped", false, None, BTreeMap::new(), Duration::ZERO, Duration::ZERO, 0, None);
+        self.emit(sink, n, StageStatus::Skipped, Duration::ZERO);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &mut self,
+        n: NodeIndex,
+        status: &str,
+        cached: bool,
+        key: Option<String>,
+        outputs: BTreeMap<String, String>,
+        wall: Duration,
+        cpu: Duration,
+        peak: u64,
+        error: Option<String>,
+    ) {
+        let node = &self.wf.graph[n];
+        self.records.insert(
+            n,
+            StageRecord {
+                name: node.name.clone(),
+                kind: node.kind_name().to_string(),
+                status: status.to_string(),
+                cached,
+                key,
+                wall_ms: wall.as_secs_f64() * 1000.0,
+                cpu_ms: cpu.as_secs_f64() * 1000.0,
+                peak_rss_bytes: peak,
+                outputs,
+                error,
+            },
+        );
+    }
+}
+
+/// Runs one stage on a worker thread: load inputs, run, check and store outputs.
+fn execute(
+    wf: &Workflow,
+    n: NodeIndex,
+    inputs: Vec<(String, Vec<InputSource>)>,
+    record: KeyRecord,
+    cache: &Cache,
+    opts: &RunOptions,
+) -> Result<(Entry, BTreeMap<String, Arc<Artifact>>), StageError> {
+    let node = &wf.graph[n];
+    let mut loaded: BTreeMap<String, Vec<Artifact>> = BTreeMap::new();
+    for (param, sources) in inputs {
+        let mut arts = Vec::new();
+        for s in sources {
+            arts.push(match s {
+                InputSource::Memory(a) => (*a).clone(),
+                InputSource::Disk(rec) => cache
+                    .load(&rec)
+                    .map_err(|e| StageError::new(format!("cannot load input `{param}` from the cache: {e}")))?,
+            });
+        }
+        loaded.insert(param, arts);
+    }
+    let seed = node.params.int("seed").map(|s| s as u64).unwrap_or(wf.seed);
+    let ctx = RunContext { stage: &node.name, params: &node.params, inputs: &loaded, seed, project_dir: &opts.project_dir };
+    let outputs = node.kind.run(&ctx)?;
+    let sig = node.kind.signature();
+    let mut encoded = Vec::new();
+    let mut arts = BTreeMap::new();
+    for (port, art) in outputs.ports {
+        let Some(decl) = sig.output_port(&port) else {
+            return Err(StageError::new(format!("internal error: `{}` produced an undeclared output `{port}`", sig.kind)));
+        };
+        if decl.ty != art.ty() {
+            return Err(StageError::new(format!(
+                "internal error: output `{port}` of `{}` should be a {} but is a {}",
+                sig.kind,
+                decl.ty,
+                art.ty()
+            )));
+        }
+        let enc = encode(&art).map_err(|e| StageError::new(format!("cannot encode output `{port}`: {e}")))?;
+        encoded.push((port.clone(), enc));
+        arts.insert(port, Arc::new(art));
+    }
+    // Every output a dependent reads must exist.
+    for e in wf.graph.edges_directed(n, Direction::Outgoing) {
+        let port = &petgraph::visit::EdgeRef::weight(&e).from_port;
+        if !arts.contains_key(port) {
+            return Err(StageError::new(format!("this stage produced no `{port}` output, which a later stage reads")));
+        }
+    }
+    let entry = cache
+        .store(record, &encoded)
+        .map_err(|e| StageError::new(format!("cannot write to the cache at {}: {e}", cache.root().display())))?;
+    Ok((entry, arts))
+}

@@ -1,0 +1,173 @@
+//! The one interface every stage implements, built-in or (through an adapter) plugin.
+//!
+//! A `StageKind` is a pure function from (checked params, input artifacts, seed, files it
+//! declares) to output artifacts. The engine relies on that purity for caching: anything else
+//! that can change a stage's output must be declared, through `version` or `source_files`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use aimass_dsl::ir::Span;
+
+use crate::artifact::{Artifact, Frame, Model};
+use crate::param::Params;
+use crate::signature::Signature;
+
+pub trait StageKind: Send + Sync {
+    fn signature(&self) -> &Signature;
+
+    /// The implementation's version: bump it when the same inputs would give other outputs,
+    /// so cached results of the old implementation are not reused.
+    fn version(&self) -> String {
+        "1".to_string()
+    }
+
+    /// Checks that need the parameters as a whole (mutually exclusive options, say), run by
+    /// `aimass check` after each parameter has been type-checked.
+    fn validate(&self, _params: &Params) -> Vec<StageError> {
+        Vec::new()
+    }
+
+    /// Files this stage will read, resolved against the project directory. Their contents go
+    /// into the cache key, so editing a data file re-runs the stage.
+    fn source_files(&self, _params: &Params, _project_dir: &Path) -> Result<Vec<PathBuf>, StageError> {
+        Ok(Vec::new())
+    }
+
+    fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError>;
+
+    /// Judges outputs after a run or a cache hit (quality gates). A non-empty answer fails the
+    /// stage's verdict without discarding its outputs: they stay cached and reported, but
+    /// dependents do not run and the run exits 1.
+    fn verdict(&self, _params: &Params, _outputs: &Outputs) -> Vec<StageError> {
+        Vec::new()
+    }
+}
+
+/// What a stage gets to run.
+pub struct RunContext<'a> {
+    pub stage: &'a str,
+    pub params: &'a Params,
+    /// Input artifacts by parameter name; a list parameter gives several, in written order.
+    pub inputs: &'a BTreeMap<String, Vec<Artifact>>,
+    pub seed: u64,
+    pub project_dir: &'a Path,
+}
+
+impl RunContext<'_> {
+    pub fn input(&self, name: &str) -> Result<&Artifact, StageError> {
+        self.inputs
+            .get(name)
+            .and_then(|v| v.first())
+            .ok_or_else(|| StageError::new(format!("input `{name}` was not provided")))
+    }
+
+    pub fn inputs_of(&self, name: &str) -> &[Artifact] {
+        self.inputs.get(name).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub fn frame(&self, name: &str) -> Result<&Frame, StageError> {
+        let a = self.input(name)?;
+        a.as_frame()
+            .ok_or_else(|| StageError::new(format!("input `{name}` is a {}, not a Frame", a.ty())))
+    }
+
+    pub fn model(&self, name: &str) -> Result<&Model, StageError> {
+        let a = self.input(name)?;
+        a.as_model()
+            .ok_or_else(|| StageError::new(format!("input `{name}` is a {}, not a Model", a.ty())))
+    }
+}
+
+/// Output artifacts by port name.
+#[derive(Clone, Debug, Default)]
+pub struct Outputs {
+    pub ports: BTreeMap<String, Artifact>,
+}
+
+impl Outputs {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn one(port: &str, artifact: Artifact) -> Self {
+        Self::new().with(port, artifact)
+    }
+
+    pub fn with(mut self, port: &str, artifact: Artifact) -> Self {
+        self.ports.insert(port.to_string(), artifact);
+        self
+    }
+
+    pub fn get(&self, port: &str) -> Option<&Artifact> {
+        self.ports.get(port)
+    }
+}
+
+/// Why a stage failed, with the places in the pipeline file it concerns.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct StageError {
+    pub message: String,
+    pub code: String,
+    pub help: Option<String>,
+    pub labels: Vec<(Span, String)>,
+    #[source]
+    pub cause: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl StageError {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            code: "aimass::stage::failed".to_string(),
+            help: None,
+            labels: Vec::new(),
+            cause: None,
+        }
+    }
+
+    pub fn code(mut self, code: &str) -> Self {
+        self.code = code.to_string();
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Points at a place in the pipeline file (spans of zero length are ignored).
+    pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
+        if span.len > 0 {
+            self.labels.push((span, label.into()));
+        }
+        self
+    }
+
+    pub fn because(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.cause = Some(Box::new(cause));
+        self
+    }
+}
+
+impl miette::Diagnostic for StageError {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(&self.code))
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.labels
+                .iter()
+                .map(|(span, text)| miette::LabeledSpan::new_with_span(Some(text.clone()), *span)),
+        ))
+    }
+}

@@ -1,0 +1,18 @@
+use std::path::Path;
+
+use crate::cli::GraphFormat;
+use crate::load;
+
+pub fn run(file: &Path, format: GraphFormat) -> i32 {
+    match load::checked(file, &[]) {
+        Ok((_, _, workflow)) => {
+            let text = match format {
+                GraphFormat::Dot => workflow.to_dot(),
+                GraphFormat::Mermaid => workflow.to_mermaid(),
+            };
+            print!("{text}");
+            0
+        }
+        Err(code) => code,
+    }
+}

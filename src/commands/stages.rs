@@ -1,0 +1,59 @@
+use aimass_engine::Signature;
+
+pub fn run(kind: Option<&str>) -> i32 {
+    let registry = aimass_stdlib::registry();
+    match kind {
+        None => {
+            let width = registry.names().map(str::len).max().unwrap_or(0);
+            for k in registry.kinds() {
+                let sig = k.signature();
+                println!("{:width$}  {}", sig.kind, sig.doc);
+            }
+            println!("\n`aimass stages KIND` describes one kind's ports and parameters.");
+            0
+        }
+        Some(name) => match registry.signature(name) {
+            Some(sig) => {
+                print!("{}", describe(sig));
+                0
+            }
+            None => {
+                let hint = aimass_engine::did_you_mean(name, registry.names())
+                    .map(|s| format!(" (did you mean `{s}`?)"))
+                    .unwrap_or_default();
+                eprintln!("error: unknown stage kind `{name}`{hint}; `aimass stages` lists them");
+                2
+            }
+        },
+    }
+}
+
+/// A kind's full description: doc, inputs, outputs, parameters with types and defaults.
+fn describe(sig: &Signature) -> String {
+    let mut s = format!("{}\n  {}\n", sig.kind, sig.doc);
+    let inputs: Vec<_> = sig.input_params().collect();
+    if !inputs.is_empty() {
+        s.push_str("\ninputs:\n");
+        for p in inputs {
+            s.push_str(&format!("  {:18} {}  {}\n", p.name, p.ty, p.doc));
+        }
+    }
+    s.push_str("\noutputs:\n");
+    for o in &sig.outputs {
+        let default = if sig.default_output.as_deref() == Some(o.name.as_str()) { " (default)" } else { "" };
+        s.push_str(&format!("  {:18} {}{}  {}\n", o.name, o.ty, default, o.doc));
+    }
+    s.push_str("\nparameters:\n");
+    for p in sig.params.iter().filter(|p| p.ty.input_type().is_none()) {
+        let req = if p.required {
+            "required".to_string()
+        } else {
+            match &p.default {
+                Some(d) => format!("default {}", d.display()),
+                None => "optional".to_string(),
+            }
+        };
+        s.push_str(&format!("  {:18} {} [{}]\n  {:18} {}\n", p.name, p.ty, req, "", p.doc));
+    }
+    s
+}

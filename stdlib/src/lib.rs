@@ -1,0 +1,6 @@
+//! The aimass standard library: the built-in stage kinds and the ML they need.
+
+pub mod kinds;
+pub mod ml;
+
+pub use kinds::registry;
