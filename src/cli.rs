@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Parser)]
-#[command(name = "aimass", version, about = "Declarative workflow engine for machine-learning campaign pipelines")]
+#[command(
+    name = "aimass",
+    version,
+    about = "Declarative workflow engine for machine-learning campaign pipelines"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -20,6 +24,15 @@ pub enum Command {
         /// Override a pipeline parameter (repeatable): --set depth=8.
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
+    },
+    /// Run the pipeline: changed stages in parallel, unchanged ones from the cache.
+    Run(RunArgs),
+    /// Show, per stage, whether it is cached or why it will run.
+    Plan(RunArgs),
+    /// Inspect or clean the cache.
+    Cache {
+        #[command(subcommand)]
+        command: CacheCommand,
     },
     /// List the stage kinds, or describe one.
     Stages {
@@ -50,6 +63,64 @@ pub enum Command {
         /// Write here instead of standard output.
         #[arg(short, long)]
         output: Option<PathBuf>,
+    },
+}
+
+/// Options shared by `run` and `plan`.
+#[derive(clap::Args, Clone)]
+pub struct RunArgs {
+    /// A .aim, .yaml or .yml pipeline file.
+    pub file: PathBuf,
+    /// Override a pipeline parameter (repeatable): --set depth=8.
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub sets: Vec<String>,
+    /// Only this stage, with whatever upstream it needs.
+    #[arg(long, value_name = "STAGE")]
+    pub only: Option<String>,
+    /// Ignore the cache: run every stage.
+    #[arg(long)]
+    pub force: bool,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// After a failure, finish the branches that do not depend on it.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Cache directory (default: .aimass/cache next to the pipeline file).
+    #[arg(long, env = "AIMASS_CACHE_DIR", value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Output format of the summary.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+    pub format: OutputFormat,
+    /// No progress output.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+pub enum CacheCommand {
+    /// Size and entry count of the cache.
+    Status {
+        /// Cache directory (default: ./.aimass/cache).
+        #[arg(long, env = "AIMASS_CACHE_DIR", value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+    },
+    /// Remove entries that the given pipelines no longer reach (or older than --older-than).
+    Gc {
+        /// Pipeline files whose current and locked results are kept.
+        files: Vec<PathBuf>,
+        /// Only remove unreachable entries at least this old: 30s, 15m, 12h, 7d.
+        #[arg(long, value_name = "AGE")]
+        older_than: Option<String>,
+        /// Cache directory (default: .aimass/cache next to the first pipeline file).
+        #[arg(long, env = "AIMASS_CACHE_DIR", value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
     },
 }
 

@@ -38,3 +38,45 @@ pub fn checked(path: &Path, sets: &[String]) -> Result<(SourceFile, ir::Pipeline
     })?;
     Ok((src, pipeline, workflow))
 }
+
+/// The run options for a checked workflow: project and cache directories, `--only` checked.
+pub fn run_options(
+    args: &crate::cli::RunArgs,
+    workflow: &Workflow,
+) -> Result<aimass_engine::run::RunOptions, i32> {
+    let project_dir = project_dir(&args.file);
+    let mut opts = aimass_engine::run::RunOptions::new(project_dir);
+    if let Some(dir) = &args.cache_dir {
+        opts.cache_dir = dir.clone();
+    }
+    if let Some(only) = &args.only {
+        if workflow.node(only).is_none() {
+            let hint = aimass_engine::did_you_mean(only, workflow.stage_names())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            eprintln!("error: --only {only}: the pipeline has no stage `{only}`{hint}");
+            return Err(INVALID);
+        }
+        opts.only = Some(only.clone());
+    }
+    if let Some(jobs) = args.jobs {
+        if jobs == 0 {
+            eprintln!("error: --jobs must be at least 1");
+            return Err(INVALID);
+        }
+        opts.jobs = jobs;
+    }
+    opts.force = args.force;
+    opts.keep_going = args.keep_going;
+    Ok(opts)
+}
+
+/// The directory of the pipeline file: relative paths in the pipeline, the cache and the run
+/// records live there.
+pub fn project_dir(file: &Path) -> std::path::PathBuf {
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
+}

@@ -17,7 +17,10 @@ pub struct Frame {
 
 impl Frame {
     pub fn new(data: DataFrame) -> Self {
-        Self { data, recipe: Json::Null }
+        Self {
+            data,
+            recipe: Json::Null,
+        }
     }
 
     pub fn with_recipe(data: DataFrame, recipe: Json) -> Self {

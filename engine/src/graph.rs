@@ -64,11 +64,19 @@ impl Workflow {
             span: Span::default(),
             help: None,
         })?;
-        Ok(Self { name, source, seed, graph, order })
+        Ok(Self {
+            name,
+            source,
+            seed,
+            graph,
+            order,
+        })
     }
 
     pub fn node(&self, name: &str) -> Option<NodeIndex> {
-        self.graph.node_indices().find(|n| self.graph[*n].name == name)
+        self.graph
+            .node_indices()
+            .find(|n| self.graph[*n].name == name)
     }
 
     pub fn stage_names(&self) -> impl Iterator<Item = &str> {
@@ -77,10 +85,19 @@ impl Workflow {
 
     /// Graphviz text.
     pub fn to_dot(&self) -> String {
-        let mut s = format!("digraph {:?} {{\n  rankdir=LR;\n  node [shape=box, style=rounded];\n", self.name);
+        let mut s = format!(
+            "digraph {:?} {{\n  rankdir=LR;\n  node [shape=box, style=rounded];\n",
+            self.name
+        );
         for &n in &self.order {
             let node = &self.graph[n];
-            let _ = writeln!(s, "  {:?} [label=\"{}\\n({})\"];", node.name, node.name, node.kind_name());
+            let _ = writeln!(
+                s,
+                "  {:?} [label=\"{}\\n({})\"];",
+                node.name,
+                node.name,
+                node.kind_name()
+            );
         }
         for e in self.sorted_edges() {
             let (a, b, info) = e;
@@ -99,7 +116,13 @@ impl Workflow {
         let mut s = String::from("flowchart LR\n");
         for &n in &self.order {
             let node = &self.graph[n];
-            let _ = writeln!(s, "  {}[\"{} ({})\"]", node.name, node.name, node.kind_name());
+            let _ = writeln!(
+                s,
+                "  {}[\"{} ({})\"]",
+                node.name,
+                node.name,
+                node.kind_name()
+            );
         }
         for (a, b, info) in self.sorted_edges() {
             let _ = writeln!(
@@ -113,8 +136,17 @@ impl Workflow {
 
     /// Edges in a stable order (by the topological position of both ends).
     fn sorted_edges(&self) -> Vec<(NodeIndex, NodeIndex, &EdgeInfo)> {
-        let pos = |n: NodeIndex| self.order.iter().position(|m| *m == n).unwrap_or(usize::MAX);
-        let mut edges: Vec<_> = self.graph.edge_references().map(|e| (e.source(), e.target(), e.weight())).collect();
+        let pos = |n: NodeIndex| {
+            self.order
+                .iter()
+                .position(|m| *m == n)
+                .unwrap_or(usize::MAX)
+        };
+        let mut edges: Vec<_> = self
+            .graph
+            .edge_references()
+            .map(|e| (e.source(), e.target(), e.weight()))
+            .collect();
         edges.sort_by_key(|(a, b, info)| (pos(*b), pos(*a), info.to_param.clone()));
         edges
     }
@@ -123,10 +155,16 @@ impl Workflow {
 /// Kahn's algorithm, taking ready stages in the order they were written so that plans and
 /// reports list stages the way the user reads the file.
 fn topological(graph: &DiGraph<StageNode, EdgeInfo>) -> Option<Vec<NodeIndex>> {
-    let mut indegree: Vec<usize> = graph.node_indices().map(|n| graph.edges_directed(n, petgraph::Incoming).count()).collect();
+    let mut indegree: Vec<usize> = graph
+        .node_indices()
+        .map(|n| graph.edges_directed(n, petgraph::Incoming).count())
+        .collect();
     let key = |n: NodeIndex| Reverse((graph[n].span.offset, n.index()));
-    let mut ready: BinaryHeap<_> =
-        graph.node_indices().filter(|n| indegree[n.index()] == 0).map(|n| (key(n), n)).collect();
+    let mut ready: BinaryHeap<_> = graph
+        .node_indices()
+        .filter(|n| indegree[n.index()] == 0)
+        .map(|n| (key(n), n))
+        .collect();
     let mut order = Vec::with_capacity(graph.node_count());
     while let Some((_, n)) = ready.pop() {
         order.push(n);

@@ -71,7 +71,10 @@ impl ParamValue {
 
     /// A value with no source position (defaults declared by a stage kind).
     pub fn synthetic(kind: PKind) -> Self {
-        Self { kind, span: Span::default() }
+        Self {
+            kind,
+            span: Span::default(),
+        }
     }
 
     pub fn int(v: i64) -> Self {
@@ -152,7 +155,10 @@ impl ParamValue {
     pub fn as_strings(&self) -> Option<Vec<String>> {
         match &self.kind {
             PKind::Str(s) | PKind::Word(s) => Some(vec![s.clone()]),
-            PKind::List(items) => items.iter().map(|v| v.as_str().map(str::to_string)).collect(),
+            PKind::List(items) => items
+                .iter()
+                .map(|v| v.as_str().map(str::to_string))
+                .collect(),
             _ => None,
         }
     }
@@ -219,8 +225,10 @@ impl ParamValue {
                 format!("[{}]", parts.join(", "))
             }
             PKind::Map(entries) => {
-                let parts: Vec<String> =
-                    entries.iter().map(|(k, v)| format!("{k} = {}", v.display())).collect();
+                let parts: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{k} = {}", v.display()))
+                    .collect();
                 format!("{{ {} }}", parts.join(", "))
             }
             PKind::Range(lo, hi) => format!("{}..{}", lo.display(), hi.display()),
@@ -229,7 +237,11 @@ impl ParamValue {
                 if let Some(p) = &c.positional {
                     args.push(p.display());
                 }
-                args.extend(c.named.iter().map(|(k, v)| format!("{k} = {}", v.display())));
+                args.extend(
+                    c.named
+                        .iter()
+                        .map(|(k, v)| format!("{k} = {}", v.display())),
+                );
                 format!("{}({})", c.name, args.join(", "))
             }
             PKind::Gate(g) => format!("{} {} {}", g.metric.display(), g.op.symbol(), g.threshold),
@@ -239,7 +251,12 @@ impl ParamValue {
 }
 
 fn pairs(entries: &[(String, ParamValue)]) -> Json {
-    Json::Array(entries.iter().map(|(k, v)| json!([k, v.canonical()])).collect())
+    Json::Array(
+        entries
+            .iter()
+            .map(|(k, v)| json!([k, v.canonical()]))
+            .collect(),
+    )
 }
 
 /// A stage's checked parameters, keyed by name, in declaration order of the signature.

@@ -132,7 +132,11 @@ pub struct CallSig {
 
 impl CallSig {
     pub fn new(name: &str) -> Self {
-        Self { name: name.to_string(), positional: None, params: Vec::new() }
+        Self {
+            name: name.to_string(),
+            positional: None,
+            params: Vec::new(),
+        }
     }
 
     pub fn positional(mut self, ty: Ty) -> Self {
@@ -186,11 +190,17 @@ impl ParamSig {
     }
 
     pub fn optional(name: &str, ty: Ty, doc: &str) -> Self {
-        Self { required: false, ..Self::required(name, ty, doc) }
+        Self {
+            required: false,
+            ..Self::required(name, ty, doc)
+        }
     }
 
     pub fn with_default(name: &str, ty: Ty, default: ParamValue, doc: &str) -> Self {
-        Self { default: Some(default), ..Self::optional(name, ty, doc) }
+        Self {
+            default: Some(default),
+            ..Self::optional(name, ty, doc)
+        }
     }
 
     pub fn bounds(mut self, lo: f64, hi: f64) -> Self {
@@ -251,7 +261,11 @@ impl Signature {
         if self.outputs.is_empty() {
             self.default_output = Some(name.to_string());
         }
-        self.outputs.push(PortSig { name: name.to_string(), ty, doc: doc.to_string() });
+        self.outputs.push(PortSig {
+            name: name.to_string(),
+            ty,
+            doc: doc.to_string(),
+        });
         self
     }
 

@@ -30,7 +30,11 @@ pub trait StageKind: Send + Sync {
 
     /// Files this stage will read, resolved against the project directory. Their contents go
     /// into the cache key, so editing a data file re-runs the stage.
-    fn source_files(&self, _params: &Params, _project_dir: &Path) -> Result<Vec<PathBuf>, StageError> {
+    fn source_files(
+        &self,
+        _params: &Params,
+        _project_dir: &Path,
+    ) -> Result<Vec<PathBuf>, StageError> {
         Ok(Vec::new())
     }
 
@@ -157,17 +161,17 @@ impl miette::Diagnostic for StageError {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         if self.labels.is_empty() {
             return None;
         }
-        Some(Box::new(
-            self.labels
-                .iter()
-                .map(|(span, text)| miette::LabeledSpan::new_with_span(Some(text.clone()), *span)),
-        ))
+        Some(Box::new(self.labels.iter().map(|(span, text)| {
+            miette::LabeledSpan::new_with_span(Some(text.clone()), *span)
+        })))
     }
 }

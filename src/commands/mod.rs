@@ -1,9 +1,12 @@
 //! One module per subcommand; each returns the process exit code.
 
+mod cache;
 mod check;
 mod convert;
 mod fmt;
 mod graph;
+mod plan;
+mod run;
 mod stages;
 
 use crate::cli::{Cli, Command};
@@ -11,9 +14,44 @@ use crate::cli::{Cli, Command};
 pub fn dispatch(cli: Cli) -> i32 {
     match cli.command {
         Command::Check { file, sets } => check::run(&file, &sets),
+        Command::Run(args) => run::run(&args),
+        Command::Plan(args) => plan::run(&args),
+        Command::Cache { command } => cache::run(command),
         Command::Stages { kind } => stages::run(kind.as_deref()),
         Command::Graph { file, format } => graph::run(&file, format),
         Command::Fmt { file, write, check } => fmt::run(&file, write, check),
         Command::Convert { file, to, output } => convert::run(&file, to, output.as_deref()),
     }
+}
+
+/// A table of scores: one row per stage, one column per metric (in first-seen order).
+pub fn metrics_table(metrics: &std::collections::BTreeMap<String, serde_json::Value>) -> String {
+    let mut columns: Vec<String> = Vec::new();
+    for scores in metrics.values() {
+        if let Some(obj) = scores.as_object() {
+            for k in obj.keys() {
+                if !columns.contains(k) {
+                    columns.push(k.clone());
+                }
+            }
+        }
+    }
+    let w = metrics.keys().map(String::len).max().unwrap_or(5).max(5);
+    let mut out = format!("\n{:w$}", "stage");
+    for c in &columns {
+        out.push_str(&format!("  {:>10}", c));
+    }
+    out.push('\n');
+    for (stage, scores) in metrics {
+        out.push_str(&format!("{stage:w$}"));
+        for c in &columns {
+            let cell = match scores.get(c).and_then(serde_json::Value::as_f64) {
+                Some(v) => format!("{v:.4}"),
+                None => "-".to_string(),
+            };
+            out.push_str(&format!("  {:>10}", cell));
+        }
+        out.push('\n');
+    }
+    out
 }

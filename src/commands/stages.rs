@@ -40,7 +40,11 @@ fn describe(sig: &Signature) -> String {
     }
     s.push_str("\noutputs:\n");
     for o in &sig.outputs {
-        let default = if sig.default_output.as_deref() == Some(o.name.as_str()) { " (default)" } else { "" };
+        let default = if sig.default_output.as_deref() == Some(o.name.as_str()) {
+            " (default)"
+        } else {
+            ""
+        };
         s.push_str(&format!("  {:18} {}{}  {}\n", o.name, o.ty, default, o.doc));
     }
     s.push_str("\nparameters:\n");
@@ -53,7 +57,10 @@ fn describe(sig: &Signature) -> String {
                 None => "optional".to_string(),
             }
         };
-        s.push_str(&format!("  {:18} {} [{}]\n  {:18} {}\n", p.name, p.ty, req, "", p.doc));
+        s.push_str(&format!(
+            "  {:18} {} [{}]\n  {:18} {}\n",
+            p.name, p.ty, req, "", p.doc
+        ));
     }
     s
 }

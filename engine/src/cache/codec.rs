@@ -25,18 +25,28 @@ pub fn encode(artifact: &Artifact) -> Result<Encoded, String> {
         Artifact::Frame(f) => {
             let mut data = Vec::new();
             let mut df = f.data.clone();
-            ParquetWriter::new(&mut data).finish(&mut df).map_err(|e| format!("cannot write Parquet: {e}"))?;
-            vec![("data".to_string(), data), ("recipe".to_string(), json_bytes(&f.recipe))]
+            ParquetWriter::new(&mut data)
+                .finish(&mut df)
+                .map_err(|e| format!("cannot write Parquet: {e}"))?;
+            vec![
+                ("data".to_string(), data),
+                ("recipe".to_string(), json_bytes(&f.recipe)),
+            ]
         }
         Artifact::Model(m) => vec![
-            ("header".to_string(), json_bytes(&json!({ "format": m.format, "summary": m.summary }))),
+            (
+                "header".to_string(),
+                json_bytes(&json!({ "format": m.format, "summary": m.summary })),
+            ),
             ("bytes".to_string(), m.bytes.clone()),
         ],
         Artifact::Metrics(j) => vec![("json".to_string(), json_bytes(j))],
     };
     let ty = artifact.ty();
-    let part_hashes: Vec<(String, String)> =
-        parts.iter().map(|(n, b)| (n.clone(), blake3::hash(b).to_hex().to_string())).collect();
+    let part_hashes: Vec<(String, String)> = parts
+        .iter()
+        .map(|(n, b)| (n.clone(), blake3::hash(b).to_hex().to_string()))
+        .collect();
     let hash = artifact_hash(ty, &part_hashes);
     Ok(Encoded { ty, parts, hash })
 }
@@ -57,25 +67,33 @@ pub fn artifact_hash(ty: ArtifactType, parts: &[(String, String)]) -> String {
 /// Rebuilds an artifact from its parts (in the order `encode` wrote them).
 pub fn decode(ty: ArtifactType, parts: &[(String, Vec<u8>)]) -> Result<Artifact, String> {
     let part = |name: &str| {
-        parts.iter().find(|(n, _)| n == name).map(|(_, b)| b.as_slice()).ok_or_else(|| format!("missing part `{name}`"))
+        parts
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b.as_slice())
+            .ok_or_else(|| format!("missing part `{name}`"))
     };
     Ok(match ty {
         ArtifactType::Frame => {
             let data = ParquetReader::new(Cursor::new(part("data")?.to_vec()))
                 .finish()
                 .map_err(|e| format!("cannot read Parquet: {e}"))?;
-            let recipe: Json = serde_json::from_slice(part("recipe")?).map_err(|e| e.to_string())?;
+            let recipe: Json =
+                serde_json::from_slice(part("recipe")?).map_err(|e| e.to_string())?;
             Artifact::Frame(Frame { data, recipe })
         }
         ArtifactType::Model => {
-            let header: Json = serde_json::from_slice(part("header")?).map_err(|e| e.to_string())?;
+            let header: Json =
+                serde_json::from_slice(part("header")?).map_err(|e| e.to_string())?;
             Artifact::Model(Model {
                 format: header["format"].as_str().unwrap_or_default().to_string(),
                 summary: header["summary"].as_str().unwrap_or_default().to_string(),
                 bytes: part("bytes")?.to_vec(),
             })
         }
-        ArtifactType::Metrics => Artifact::Metrics(serde_json::from_slice(part("json")?).map_err(|e| e.to_string())?),
+        ArtifactType::Metrics => {
+            Artifact::Metrics(serde_json::from_slice(part("json")?).map_err(|e| e.to_string())?)
+        }
     })
 }
 
@@ -91,11 +109,16 @@ mod tests {
 
     #[test]
     fn frame_round_trips_and_hash_is_deterministic() {
-        let df = df!("a" => [1i64, 2, 3], "b" => ["x", "y", "z"], "c" => [Some(1.5), None, Some(2.0)]).unwrap();
+        let df =
+            df!("a" => [1i64, 2, 3], "b" => ["x", "y", "z"], "c" => [Some(1.5), None, Some(2.0)])
+                .unwrap();
         let art = Artifact::Frame(Frame::with_recipe(df.clone(), json!({ "steps": [1, 2] })));
         let e1 = encode(&art).unwrap();
         let e2 = encode(&art).unwrap();
-        assert_eq!(e1.hash, e2.hash, "encoding the same frame twice must give the same bytes");
+        assert_eq!(
+            e1.hash, e2.hash,
+            "encoding the same frame twice must give the same bytes"
+        );
         let back = decode(e1.ty, &e1.parts).unwrap();
         let f = back.as_frame().unwrap();
         assert!(f.data.equals_missing(&df));

@@ -34,10 +34,16 @@ impl<'a> FileHasher<'a> {
     pub fn hash(&self, path: &Path) -> io::Result<String> {
         let abs = fs::canonicalize(path)?;
         let meta = fs::metadata(&abs)?;
-        let mtime_ns = meta.modified()?.duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+        let mtime_ns = meta
+            .modified()?
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
         let abs_text = abs.to_string_lossy().to_string();
-        let memo_path =
-            self.cache.files_dir().join(format!("{}.json", blake3::hash(abs_text.as_bytes()).to_hex()));
+        let memo_path = self.cache.files_dir().join(format!(
+            "{}.json",
+            blake3::hash(abs_text.as_bytes()).to_hex()
+        ));
         if let Ok(bytes) = fs::read(&memo_path) {
             if let Ok(m) = serde_json::from_slice::<Memo>(&bytes) {
                 if m.path == abs_text && m.size == meta.len() && m.mtime_ns == mtime_ns {
@@ -48,7 +54,12 @@ impl<'a> FileHasher<'a> {
         let mut hasher = blake3::Hasher::new();
         hasher.update_reader(fs::File::open(&abs)?)?;
         let hash = hasher.finalize().to_hex().to_string();
-        let memo = Memo { path: abs_text, size: meta.len(), mtime_ns, hash: hash.clone() };
+        let memo = Memo {
+            path: abs_text,
+            size: meta.len(),
+            mtime_ns,
+            hash: hash.clone(),
+        };
         if let Ok(json) = serde_json::to_vec(&memo) {
             // A memo that cannot be written only costs a re-hash next time.
             let _ = self.cache.write_atomic(&memo_path, &json);

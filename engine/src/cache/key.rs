@@ -59,9 +59,13 @@ mod tests {
             Box::new(|r| r.engine = "0.2.0".into()),
             Box::new(|r| r.kind = "tune".into()),
             Box::new(|r| r.kind_version = "2".into()),
-            Box::new(|r| r.params = json!({ "max_depth": 7, "algorithm": { "word": "decision_tree" } })),
+            Box::new(|r| {
+                r.params = json!({ "max_depth": 7, "algorithm": { "word": "decision_tree" } })
+            }),
             Box::new(|r| r.seed = 43),
-            Box::new(|r| r.inputs = BTreeMap::from([("input".to_string(), vec!["abd".to_string()])])),
+            Box::new(|r| {
+                r.inputs = BTreeMap::from([("input".to_string(), vec!["abd".to_string()])])
+            }),
             Box::new(|r| r.sources = BTreeMap::from([("a.csv".to_string(), "h".to_string())])),
         ];
         for change in variants {

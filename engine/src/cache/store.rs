@@ -94,9 +94,15 @@ impl Cache {
     pub fn lookup(&self, key: &str) -> Option<Entry> {
         let bytes = fs::read(self.entry_path(key)).ok()?;
         let entry: Entry = serde_json::from_slice(&bytes).ok()?;
-        let whole = entry.outputs.values().flat_map(|o| &o.parts).all(|(_, hash, size)| {
-            fs::metadata(self.object_path(hash)).map(|m| m.len() == *size).unwrap_or(false)
-        });
+        let whole = entry
+            .outputs
+            .values()
+            .flat_map(|o| &o.parts)
+            .all(|(_, hash, size)| {
+                fs::metadata(self.object_path(hash))
+                    .map(|m| m.len() == *size)
+                    .unwrap_or(false)
+            });
         (whole && entry.key == key).then_some(entry)
     }
 
@@ -108,15 +114,29 @@ impl Cache {
             for (name, bytes) in &enc.parts {
                 let hash = blake3::hash(bytes).to_hex().to_string();
                 let path = self.object_path(&hash);
-                let present = fs::metadata(&path).map(|m| m.len() == bytes.len() as u64).unwrap_or(false);
+                let present = fs::metadata(&path)
+                    .map(|m| m.len() == bytes.len() as u64)
+                    .unwrap_or(false);
                 if !present {
                     self.write_atomic(&path, bytes)?;
                 }
                 parts.push((name.clone(), hash, bytes.len() as u64));
             }
-            recs.insert(port.clone(), OutputRecord { ty: enc.ty.into(), hash: enc.hash.clone(), parts });
+            recs.insert(
+                port.clone(),
+                OutputRecord {
+                    ty: enc.ty.into(),
+                    hash: enc.hash.clone(),
+                    parts,
+                },
+            );
         }
-        let entry = Entry { key: record.key(), record, outputs: recs, created: now_secs() };
+        let entry = Entry {
+            key: record.key(),
+            record,
+            outputs: recs,
+            created: now_secs(),
+        };
         let json = serde_json::to_vec_pretty(&entry).map_err(io::Error::other)?;
         self.write_atomic(&self.entry_path(&entry.key), &json)?;
         Ok(entry)
@@ -126,7 +146,8 @@ impl Cache {
     pub fn load(&self, output: &OutputRecord) -> Result<Artifact, String> {
         let mut parts = Vec::new();
         for (name, hash, _) in &output.parts {
-            let bytes = fs::read(self.object_path(hash)).map_err(|e| format!("cache object {hash}: {e}"))?;
+            let bytes = fs::read(self.object_path(hash))
+                .map_err(|e| format!("cache object {hash}: {e}"))?;
             parts.push((name.clone(), bytes));
         }
         decode(output.ty.into(), &parts)
@@ -154,7 +175,9 @@ impl Cache {
 
     /// Every entry in the cache (unreadable ones are skipped).
     pub fn entries(&self) -> Vec<Entry> {
-        let Ok(dir) = fs::read_dir(self.root.join("entries")) else { return Vec::new() };
+        let Ok(dir) = fs::read_dir(self.root.join("entries")) else {
+            return Vec::new();
+        };
         dir.filter_map(|e| e.ok())
             .filter_map(|e| fs::read(e.path()).ok())
             .filter_map(|b| serde_json::from_slice(&b).ok())
@@ -172,24 +195,38 @@ impl Cache {
     /// Removes entries not in `keep` (and older than `min_age_secs` if given), then every
     /// object no remaining entry names, and leftover temporary files. Returns
     /// (entries removed, objects removed, bytes freed).
-    pub fn gc(&self, keep: &std::collections::BTreeSet<String>, older_than_secs: Option<u64>) -> io::Result<(usize, usize, u64)> {
+    pub fn gc(
+        &self,
+        keep: &std::collections::BTreeSet<String>,
+        older_than_secs: Option<u64>,
+    ) -> io::Result<(usize, usize, u64)> {
         let now = now_secs();
         let mut removed_entries = 0;
         let mut live_objects = std::collections::BTreeSet::new();
         for entry in self.entries() {
-            let old_enough = older_than_secs.is_none_or(|age| now.saturating_sub(entry.created) >= age);
+            let old_enough =
+                older_than_secs.is_none_or(|age| now.saturating_sub(entry.created) >= age);
             let unreachable = !keep.contains(&entry.key);
             if unreachable && old_enough {
                 fs::remove_file(self.entry_path(&entry.key))?;
                 removed_entries += 1;
             } else {
-                live_objects.extend(entry.outputs.values().flat_map(|o| o.parts.iter().map(|p| p.1.clone())));
+                live_objects.extend(
+                    entry
+                        .outputs
+                        .values()
+                        .flat_map(|o| o.parts.iter().map(|p| p.1.clone())),
+                );
             }
         }
         let mut removed_objects = 0;
         let mut freed = 0;
         for path in walk(&self.root.join("objects")) {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
             if !live_objects.contains(&name) {
                 freed += fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
                 fs::remove_file(&path)?;
@@ -211,20 +248,28 @@ impl Cache {
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// A name no other writer, in this process or another, will use at the same time.
 fn unique_name() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     format!("{}-{}-{}.tmp", std::process::id(), n, nanos)
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let Ok(rd) = fs::read_dir(dir) else { return out };
+    let Ok(rd) = fs::read_dir(dir) else {
+        return out;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -238,6 +283,10 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 fn count_files(dir: &Path) -> (usize, u64) {
     let files = walk(dir);
-    let bytes = files.iter().filter_map(|p| fs::metadata(p).ok()).map(|m| m.len()).sum();
+    let bytes = files
+        .iter()
+        .filter_map(|p| fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
     (files.len(), bytes)
 }

@@ -7,7 +7,10 @@ use miette::{Diagnostic, NamedSource};
 #[derive(Debug, thiserror::Error, Diagnostic)]
 pub enum CheckError {
     #[error("stage `{name}` is defined twice")]
-    #[diagnostic(code(aimass::check::duplicate_stage), help("rename one of the two stages"))]
+    #[diagnostic(
+        code(aimass::check::duplicate_stage),
+        help("rename one of the two stages")
+    )]
     DuplicateStage {
         name: String,
         #[label("defined again here")]
@@ -158,7 +161,10 @@ pub enum CheckError {
     },
 
     #[error("a stage cannot use its own output")]
-    #[diagnostic(code(aimass::check::self_reference), help("refer to an upstream stage instead"))]
+    #[diagnostic(
+        code(aimass::check::self_reference),
+        help("refer to an upstream stage instead")
+    )]
     SelfReference {
         #[label("`{stage}` refers to itself")]
         span: Span,

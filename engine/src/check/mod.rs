@@ -29,19 +29,31 @@ use typing::{Scope, Typer};
 /// Stage names that would make references ambiguous.
 const RESERVED: &[&str] = &["params"];
 
-pub fn check(src: &SourceFile, pipeline: &ir::Pipeline, registry: &Registry) -> Result<Workflow, CheckErrors> {
+pub fn check(
+    src: &SourceFile,
+    pipeline: &ir::Pipeline,
+    registry: &Registry,
+) -> Result<Workflow, CheckErrors> {
     let mut errors = Vec::new();
     let unique = unique_stages(pipeline, &mut errors);
     let kinds = resolve_kinds(pipeline, &unique, registry, &mut errors);
-    let sigs: BTreeMap<String, Option<&Signature>> =
-        kinds.iter().map(|(name, k)| (name.clone(), k.as_ref().map(|k| k.signature()))).collect();
+    let sigs: BTreeMap<String, Option<&Signature>> = kinds
+        .iter()
+        .map(|(name, k)| (name.clone(), k.as_ref().map(|k| k.signature())))
+        .collect();
 
     let mut graph: DiGraph<StageNode, EdgeInfo> = DiGraph::new();
     let mut index: BTreeMap<String, NodeIndex> = BTreeMap::new();
     for stage in &unique {
-        let Some(Some(kind)) = kinds.get(&stage.name.name) else { continue };
+        let Some(Some(kind)) = kinds.get(&stage.name.name) else {
+            continue;
+        };
         let sig = kind.signature();
-        let mut typer = Typer::new(Scope { stages: &sigs, params: &pipeline.params, current: &stage.name.name });
+        let mut typer = Typer::new(Scope {
+            stages: &sigs,
+            params: &pipeline.params,
+            current: &stage.name.name,
+        });
         let owner = format!("stage `{}` ({})", stage.name.name, sig.kind);
         let checked = typer.fields(&owner, &stage.entries, &sig.params, stage.name.span);
         errors.append(&mut typer.errors);
@@ -63,7 +75,11 @@ pub fn check(src: &SourceFile, pipeline: &ir::Pipeline, registry: &Registry) -> 
     if !errors.is_empty() {
         // Report in the order the user reads the file.
         errors.sort_by_key(|e| first_offset(e));
-        return Err(CheckErrors { file: src.name.clone(), src: src.named_source(), errors });
+        return Err(CheckErrors {
+            file: src.name.clone(),
+            src: src.named_source(),
+            errors,
+        });
     }
     let seed = pipeline.seed.as_ref().map(|s| s.value as u64).unwrap_or(0);
     Workflow::seal(pipeline.name.name.clone(), src.clone(), seed, graph).map_err(|e| CheckErrors {
@@ -74,17 +90,27 @@ pub fn check(src: &SourceFile, pipeline: &ir::Pipeline, registry: &Registry) -> 
 }
 
 /// The stages with distinct, allowed names; duplicates are reported against the first.
-fn unique_stages<'p>(pipeline: &'p ir::Pipeline, errors: &mut Vec<CheckError>) -> Vec<&'p ir::StageDecl> {
+fn unique_stages<'p>(
+    pipeline: &'p ir::Pipeline,
+    errors: &mut Vec<CheckError>,
+) -> Vec<&'p ir::StageDecl> {
     let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
     let mut out = Vec::new();
     for stage in &pipeline.stages {
         let name = stage.name.name.as_str();
         if RESERVED.contains(&name) {
-            errors.push(CheckError::ReservedName { name: name.to_string(), span: stage.name.span });
+            errors.push(CheckError::ReservedName {
+                name: name.to_string(),
+                span: stage.name.span,
+            });
             continue;
         }
         if let Some(first) = seen.get(name) {
-            errors.push(CheckError::DuplicateStage { name: name.to_string(), span: stage.name.span, first: *first });
+            errors.push(CheckError::DuplicateStage {
+                name: name.to_string(),
+                span: stage.name.span,
+                first: *first,
+            });
             continue;
         }
         seen.insert(name, stage.name.span);
@@ -105,14 +131,24 @@ fn resolve_kinds(
         let kind = match &stage.kind.plugin {
             Some(plugin) => {
                 if pipeline.plugins.iter().any(|p| p.name.name == plugin.name) {
-                    errors.push(CheckError::PluginUnsupported { kind: stage.kind.to_string(), span: stage.kind.span });
+                    errors.push(CheckError::PluginUnsupported {
+                        kind: stage.kind.to_string(),
+                        span: stage.kind.span,
+                    });
                 } else {
                     let names = pipeline.plugins.iter().map(|p| p.name.name.as_str());
                     let help = match did_you_mean(&plugin.name, names) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => format!("declare it: plugin {} = \"path/to/lib{}.so\"", plugin.name, plugin.name),
+                        None => format!(
+                            "declare it: plugin {} = \"path/to/lib{}.so\"",
+                            plugin.name, plugin.name
+                        ),
                     };
-                    errors.push(CheckError::UnknownPlugin { plugin: plugin.name.clone(), span: plugin.span, help });
+                    errors.push(CheckError::UnknownPlugin {
+                        plugin: plugin.name.clone(),
+                        span: plugin.span,
+                        help,
+                    });
                 }
                 None
             }
@@ -167,16 +203,24 @@ fn collect_edges(
     match &value.kind {
         PKind::Input(r) => {
             if let Some(&from) = index.get(&r.stage) {
-                out.push((from, to, EdgeInfo {
-                    from_port: r.port.clone(),
-                    to_param: param.to_string(),
-                    ty: crate::signature::ArtifactType::Frame,
-                    span: value.span,
-                }));
+                out.push((
+                    from,
+                    to,
+                    EdgeInfo {
+                        from_port: r.port.clone(),
+                        to_param: param.to_string(),
+                        ty: crate::signature::ArtifactType::Frame,
+                        span: value.span,
+                    },
+                ));
             }
         }
-        PKind::List(items) => items.iter().for_each(|v| collect_edges(param, v, to, index, out)),
-        PKind::Map(entries) => entries.iter().for_each(|(_, v)| collect_edges(param, v, to, index, out)),
+        PKind::List(items) => items
+            .iter()
+            .for_each(|v| collect_edges(param, v, to, index, out)),
+        PKind::Map(entries) => entries
+            .iter()
+            .for_each(|(_, v)| collect_edges(param, v, to, index, out)),
         _ => {}
     }
 }
@@ -190,7 +234,9 @@ fn find_cycles(graph: &DiGraph<StageNode, EdgeInfo>) -> Vec<CheckError> {
             continue;
         }
         // Start at the stage written first, then follow edges that stay inside the component.
-        let Some(&start) = scc.iter().min_by_key(|n| graph[**n].span.offset) else { continue };
+        let Some(&start) = scc.iter().min_by_key(|n| graph[**n].span.offset) else {
+            continue;
+        };
         let mut order = vec![start];
         let mut current = start;
         while order.len() < scc.len() {
@@ -229,5 +275,8 @@ fn find_cycles(graph: &DiGraph<StageNode, EdgeInfo>) -> Vec<CheckError> {
 /// Where a diagnostic's first label points (errors without one sort last).
 fn first_offset(e: &CheckError) -> usize {
     use miette::Diagnostic;
-    e.labels().and_then(|mut l| l.next()).map(|l| l.offset()).unwrap_or(usize::MAX)
+    e.labels()
+        .and_then(|mut l| l.next())
+        .map(|l| l.offset())
+        .unwrap_or(usize::MAX)
 }

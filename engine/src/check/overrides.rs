@@ -33,7 +33,10 @@ pub enum OverrideError {
 }
 
 /// Returns the pipeline with the given `KEY=VALUE` overrides applied to its `params`.
-pub fn apply_overrides(pipeline: &ir::Pipeline, sets: &[String]) -> Result<ir::Pipeline, Vec<OverrideError>> {
+pub fn apply_overrides(
+    pipeline: &ir::Pipeline,
+    sets: &[String],
+) -> Result<ir::Pipeline, Vec<OverrideError>> {
     let mut out = pipeline.clone();
     let mut errors = Vec::new();
     for arg in sets {
@@ -43,18 +46,33 @@ pub fn apply_overrides(pipeline: &ir::Pipeline, sets: &[String]) -> Result<ir::P
         };
         let key = key.trim();
         let Some(entry) = out.params.iter_mut().find(|e| e.key.name == key) else {
-            let help = match did_you_mean(key, pipeline.params.iter().map(|e| e.key.name.as_str())) {
+            let help = match did_you_mean(key, pipeline.params.iter().map(|e| e.key.name.as_str()))
+            {
                 Some(s) => format!("did you mean `{s}`?"),
-                None if pipeline.params.is_empty() => "the pipeline has no `params` block".to_string(),
+                None if pipeline.params.is_empty() => {
+                    "the pipeline has no `params` block".to_string()
+                }
                 None => format!(
                     "declared parameters: {}",
-                    pipeline.params.iter().map(|e| e.key.name.as_str()).collect::<Vec<_>>().join(", ")
+                    pipeline
+                        .params
+                        .iter()
+                        .map(|e| e.key.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             };
-            errors.push(OverrideError::Unknown { key: key.to_string(), help });
+            errors.push(OverrideError::Unknown {
+                key: key.to_string(),
+                help,
+            });
             continue;
         };
-        let bad = |reason: String| OverrideError::BadValue { key: key.to_string(), value: text.to_string(), reason };
+        let bad = |reason: String| OverrideError::BadValue {
+            key: key.to_string(),
+            value: text.to_string(),
+            reason,
+        };
         let value = match aimass_dsl::parse_value(text.trim()) {
             Ok(v) => v,
             // An unparsable value for a string parameter is meant as the string itself.
@@ -91,7 +109,12 @@ fn coerce(declared: &ValueKind, given: ValueKind) -> Result<ValueKind, &'static 
         (V::Percent(_), g @ V::Percent(_)) => Ok(g),
         (V::Bool(_), g @ V::Bool(_)) => Ok(g),
         (V::Str(_), g @ V::Str(_)) => Ok(g),
-        (V::Str(_), V::Path(p)) => Ok(V::Str(p.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("."))),
+        (V::Str(_), V::Path(p)) => Ok(V::Str(
+            p.iter()
+                .map(|i| i.name.as_str())
+                .collect::<Vec<_>>()
+                .join("."),
+        )),
         (V::Str(_), V::Int(i)) => Ok(V::Str(i.to_string())),
         (V::Path(_), g @ V::Path(_)) => Ok(g),
         (V::List(_), g @ V::List(_)) => Ok(g),

@@ -30,7 +30,11 @@ pub(crate) struct Typer<'a> {
 
 impl<'a> Typer<'a> {
     pub fn new(scope: Scope<'a>) -> Self {
-        Self { scope, errors: Vec::new(), expanding: Vec::new() }
+        Self {
+            scope,
+            errors: Vec::new(),
+            expanding: Vec::new(),
+        }
     }
 
     /// Checks `value` against `ty`; on failure records errors and returns `None`.
@@ -61,9 +65,14 @@ impl<'a> Typer<'a> {
             }
             (Ty::Word(words), ValueKind::Str(s)) => self.word(param, s, words, span),
             (Ty::List(inner), ValueKind::List(items)) => {
-                let checked: Vec<Option<ParamValue>> =
-                    items.iter().map(|item| self.check(param, item, inner)).collect();
-                checked.into_iter().collect::<Option<Vec<_>>>().map(|v| ParamValue::new(PKind::List(v), span))
+                let checked: Vec<Option<ParamValue>> = items
+                    .iter()
+                    .map(|item| self.check(param, item, inner))
+                    .collect();
+                checked
+                    .into_iter()
+                    .collect::<Option<Vec<_>>>()
+                    .map(|v| ParamValue::new(PKind::List(v), span))
             }
             (Ty::OneOf(alts), _) => self.one_of(param, value, alts),
             (Ty::Struct(fields), ValueKind::Map(entries)) => {
@@ -73,12 +82,21 @@ impl<'a> Typer<'a> {
             (Ty::MapOf(inner), ValueKind::Map(entries)) => {
                 let checked: Vec<Option<(String, ParamValue)>> = entries
                     .iter()
-                    .map(|e| self.check(&e.key.name, &e.value, inner).map(|v| (e.key.name.clone(), v)))
+                    .map(|e| {
+                        self.check(&e.key.name, &e.value, inner)
+                            .map(|v| (e.key.name.clone(), v))
+                    })
                     .collect();
-                checked.into_iter().collect::<Option<Vec<_>>>().map(|m| ParamValue::new(PKind::Map(m), span))
+                checked
+                    .into_iter()
+                    .collect::<Option<Vec<_>>>()
+                    .map(|m| ParamValue::new(PKind::Map(m), span))
             }
             (Ty::Call(calls), ValueKind::Path(p)) if p.len() == 1 => {
-                let call = ir::Call { name: p[0].clone(), args: Vec::new() };
+                let call = ir::Call {
+                    name: p[0].clone(),
+                    args: Vec::new(),
+                };
                 self.call(param, &call, calls, span)
             }
             (Ty::Call(calls), ValueKind::Call(call)) => self.call(param, call, calls, span),
@@ -100,12 +118,18 @@ impl<'a> Typer<'a> {
                 let metric = self.check(param, lhs, metric_ty);
                 let threshold = self.check(param, rhs, &Ty::Float);
                 let (metric, threshold) = (metric?, threshold?.as_float()?);
-                ok(PKind::Gate(Gate { metric: Box::new(metric), op: *op, threshold }))
+                ok(PKind::Gate(Gate {
+                    metric: Box::new(metric),
+                    op: *op,
+                    threshold,
+                }))
             }
             (Ty::Input(_), ValueKind::Path(p)) => self.reference(param, p, ty, span),
             _ => {
                 let help = match (ty, &value.kind) {
-                    (Ty::Str, ValueKind::Path(_)) => Some("quote it to make it a string".to_string()),
+                    (Ty::Str, ValueKind::Path(_)) => {
+                        Some("quote it to make it a string".to_string())
+                    }
                     (Ty::Input(_), ValueKind::Str(s)) => {
                         Some(format!("a reference is written without quotes: {s}"))
                     }
@@ -142,7 +166,10 @@ impl<'a> Typer<'a> {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!(
                         "valid parameters: {}",
-                        sigs.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
+                        sigs.iter()
+                            .map(|s| s.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 };
                 self.errors.push(CheckError::UnknownParam {
@@ -183,8 +210,15 @@ impl<'a> Typer<'a> {
         ok.then_some(out)
     }
 
-    fn in_bounds(&mut self, param: &str, v: ParamValue, bounds: Option<(f64, f64)>) -> Option<ParamValue> {
-        let Some((lo, hi)) = bounds else { return Some(v) };
+    fn in_bounds(
+        &mut self,
+        param: &str,
+        v: ParamValue,
+        bounds: Option<(f64, f64)>,
+    ) -> Option<ParamValue> {
+        let Some((lo, hi)) = bounds else {
+            return Some(v);
+        };
         match v.as_float() {
             Some(x) if x < lo || x > hi => {
                 self.errors.push(CheckError::OutOfRange {
@@ -204,7 +238,9 @@ impl<'a> Typer<'a> {
     /// cannot be resolved (error recorded), `Some(Some(..))` with the value to check instead.
     #[allow(clippy::option_option)]
     fn pipeline_param(&mut self, value: &ir::Value) -> Option<Option<(String, ir::Value)>> {
-        let ValueKind::Path(p) = &value.kind else { return None };
+        let ValueKind::Path(p) = &value.kind else {
+            return None;
+        };
         if p.first().map(|i| i.name.as_str()) != Some("params") {
             return None;
         }
@@ -223,7 +259,11 @@ impl<'a> Typer<'a> {
                 Some(s) => format!("did you mean `params.{s}`?"),
                 None => format!("declare it in the pipeline header: params {{ {name} = ... }}"),
             };
-            self.errors.push(CheckError::UnknownPipelineParam { name: name.clone(), span: p[1].span, help });
+            self.errors.push(CheckError::UnknownPipelineParam {
+                name: name.clone(),
+                span: p[1].span,
+                help,
+            });
             return Some(None);
         };
         if self.expanding.contains(name) {
@@ -269,7 +309,10 @@ impl<'a> Typer<'a> {
         }
         // When exactly one alternative has the value's shape, its own errors are the helpful
         // ones (a typo inside a list, say); otherwise say what was expected overall.
-        let shaped: Vec<_> = attempts.into_iter().filter(|(alt, _)| same_shape(alt, &value.kind)).collect();
+        let shaped: Vec<_> = attempts
+            .into_iter()
+            .filter(|(alt, _)| same_shape(alt, &value.kind))
+            .collect();
         if shaped.len() == 1 {
             if let Some((_, errs)) = shaped.into_iter().next() {
                 self.errors.extend(errs);
@@ -286,7 +329,13 @@ impl<'a> Typer<'a> {
         None
     }
 
-    fn call(&mut self, param: &str, call: &ir::Call, sigs: &[crate::signature::CallSig], span: Span) -> Option<ParamValue> {
+    fn call(
+        &mut self,
+        param: &str,
+        call: &ir::Call,
+        sigs: &[crate::signature::CallSig],
+        span: Span,
+    ) -> Option<ParamValue> {
         let Some(sig) = sigs.iter().find(|s| s.name == call.name.name) else {
             let names: Vec<&str> = sigs.iter().map(|s| s.name.as_str()).collect();
             let help = match did_you_mean(&call.name.name, names.iter().copied()) {
@@ -332,14 +381,32 @@ impl<'a> Typer<'a> {
             });
             return None;
         }
-        let named = self.fields(&format!("`{}(...)`", sig.name), &named_entries, &sig.params, span);
+        let named = self.fields(
+            &format!("`{}(...)`", sig.name),
+            &named_entries,
+            &sig.params,
+            span,
+        );
         let named = named?;
         ok.then(|| {
-            ParamValue::new(PKind::Call(CallValue { name: sig.name.clone(), positional, named }), span)
+            ParamValue::new(
+                PKind::Call(CallValue {
+                    name: sig.name.clone(),
+                    positional,
+                    named,
+                }),
+                span,
+            )
         })
     }
 
-    fn reference(&mut self, param: &str, path: &[ir::Ident], ty: &Ty, span: Span) -> Option<ParamValue> {
+    fn reference(
+        &mut self,
+        param: &str,
+        path: &[ir::Ident],
+        ty: &Ty,
+        span: Span,
+    ) -> Option<ParamValue> {
         let expected = ty.input_type()?;
         let (stage, port) = match path {
             [stage] => (stage, None),
@@ -354,15 +421,23 @@ impl<'a> Typer<'a> {
             }
         };
         if stage.name == self.scope.current {
-            self.errors.push(CheckError::SelfReference { span, stage: stage.name.clone() });
+            self.errors.push(CheckError::SelfReference {
+                span,
+                stage: stage.name.clone(),
+            });
             return None;
         }
         let Some(sig) = self.scope.stages.get(&stage.name) else {
-            let help = match did_you_mean(&stage.name, self.scope.stages.keys().map(String::as_str)) {
+            let help = match did_you_mean(&stage.name, self.scope.stages.keys().map(String::as_str))
+            {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "define a stage of this name, or refer to an existing one".to_string(),
             };
-            self.errors.push(CheckError::UnknownReference { name: stage.name.clone(), span: stage.span, help });
+            self.errors.push(CheckError::UnknownReference {
+                name: stage.name.clone(),
+                span: stage.span,
+                help,
+            });
             return None;
         };
         // A stage of unknown kind has already been reported; do not pile on.
@@ -372,8 +447,11 @@ impl<'a> Typer<'a> {
             None => match &sig.default_output {
                 Some(d) => d.clone(),
                 None => {
-                    let ports: Vec<String> =
-                        sig.outputs.iter().map(|o| format!("{}.{}", stage.name, o.name)).collect();
+                    let ports: Vec<String> = sig
+                        .outputs
+                        .iter()
+                        .map(|o| format!("{}.{}", stage.name, o.name))
+                        .collect();
                     self.errors.push(CheckError::AmbiguousOutput {
                         stage: stage.name.clone(),
                         span,
@@ -391,17 +469,30 @@ impl<'a> Typer<'a> {
                     "`{}` ({}) outputs: {}",
                     stage.name,
                     sig.kind,
-                    sig.outputs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>().join(", ")
+                    sig.outputs
+                        .iter()
+                        .map(|o| o.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             };
             let pspan = port.map(|p| p.span).unwrap_or(span);
-            self.errors.push(CheckError::UnknownPort { stage: stage.name.clone(), port: port_name, span: pspan, help });
+            self.errors.push(CheckError::UnknownPort {
+                stage: stage.name.clone(),
+                port: port_name,
+                span: pspan,
+                help,
+            });
             return None;
         };
         if out.ty != expected {
             self.errors.push(CheckError::PortTypeMismatch {
                 param: param.to_string(),
-                reference: path.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join("."),
+                reference: path
+                    .iter()
+                    .map(|i| i.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("."),
                 expected: expected.to_string(),
                 found: out.ty.to_string(),
                 span,
@@ -409,7 +500,13 @@ impl<'a> Typer<'a> {
             });
             return None;
         }
-        Some(ParamValue::new(PKind::Input(PortRef { stage: stage.name.clone(), port: out.name.clone() }), span))
+        Some(ParamValue::new(
+            PKind::Input(PortRef {
+                stage: stage.name.clone(),
+                port: out.name.clone(),
+            }),
+            span,
+        ))
     }
 
     /// Untyped conversion for `Ty::Any`: the stage will check the value itself.
@@ -421,7 +518,12 @@ impl<'a> Typer<'a> {
             ValueKind::Float(v) => PKind::Float(*v),
             ValueKind::Percent(v) => PKind::Float(v / 100.0),
             ValueKind::Bool(b) => PKind::Bool(*b),
-            ValueKind::Path(p) => PKind::Word(p.iter().map(|i| i.name.as_str()).collect::<Vec<_>>().join(".")),
+            ValueKind::Path(p) => PKind::Word(
+                p.iter()
+                    .map(|i| i.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("."),
+            ),
             ValueKind::List(items) => {
                 let v: Option<Vec<_>> = items.iter().map(|i| self.any(param, i)).collect();
                 PKind::List(v?)
@@ -433,22 +535,35 @@ impl<'a> Typer<'a> {
                     .collect();
                 PKind::Map(v?)
             }
-            ValueKind::Range(lo, hi) => PKind::Range(Box::new(self.any(param, lo)?), Box::new(self.any(param, hi)?)),
+            ValueKind::Range(lo, hi) => PKind::Range(
+                Box::new(self.any(param, lo)?),
+                Box::new(self.any(param, hi)?),
+            ),
             ValueKind::Call(c) => {
                 let mut positional = None;
                 let mut named = Vec::new();
                 for a in &c.args {
                     match a {
                         ir::Arg::Positional(v) => positional = Some(Box::new(self.any(param, v)?)),
-                        ir::Arg::Named(e) => named.push((e.key.name.clone(), self.any(param, &e.value)?)),
+                        ir::Arg::Named(e) => {
+                            named.push((e.key.name.clone(), self.any(param, &e.value)?))
+                        }
                     }
                 }
-                PKind::Call(CallValue { name: c.name.name.clone(), positional, named })
+                PKind::Call(CallValue {
+                    name: c.name.name.clone(),
+                    positional,
+                    named,
+                })
             }
             ValueKind::Compare(lhs, op, rhs) => {
                 let metric = self.any(param, lhs)?;
                 let threshold = self.check(param, rhs, &Ty::Float)?.as_float()?;
-                PKind::Gate(Gate { metric: Box::new(metric), op: *op, threshold })
+                PKind::Gate(Gate {
+                    metric: Box::new(metric),
+                    op: *op,
+                    threshold,
+                })
             }
         };
         Some(ParamValue::new(kind, span))
@@ -465,7 +580,10 @@ fn same_shape(ty: &Ty, v: &ValueKind) -> bool {
             | (Ty::Range(_), ValueKind::Range(..))
             | (Ty::Gate(_), ValueKind::Compare(..))
             | (Ty::Str, ValueKind::Str(_))
-            | (Ty::Int | Ty::Float | Ty::Fraction, ValueKind::Int(_) | ValueKind::Float(_))
+            | (
+                Ty::Int | Ty::Float | Ty::Fraction,
+                ValueKind::Int(_) | ValueKind::Float(_)
+            )
             | (Ty::Bool, ValueKind::Bool(_))
     )
 }

@@ -22,17 +22,36 @@ use super::options::RunOptions;
 pub enum DirtyReason {
     NeverRun,
     Forced,
-    ParamChanged { param: String, old: String, new: String },
-    InputChanged { param: String },
-    SourceChanged { path: String },
-    KindChanged { old: String, new: String },
-    EngineChanged { old: String, new: String },
-    SeedChanged { old: u64, new: u64 },
+    ParamChanged {
+        param: String,
+        old: String,
+        new: String,
+    },
+    InputChanged {
+        param: String,
+    },
+    SourceChanged {
+        path: String,
+    },
+    KindChanged {
+        old: String,
+        new: String,
+    },
+    EngineChanged {
+        old: String,
+        new: String,
+    },
+    SeedChanged {
+        old: u64,
+        new: u64,
+    },
     /// The key is the one last run, but its cache entry is gone (removed by `cache gc`, or
     /// another cache directory).
     NotInCache,
     /// Upstream stages will run first; this one runs unless they reproduce identical outputs.
-    UpstreamWillRun { stages: Vec<String> },
+    UpstreamWillRun {
+        stages: Vec<String>,
+    },
     /// The key cannot be computed (e.g. a source file is missing): the run will fail here.
     Error(String),
 }
@@ -42,15 +61,25 @@ impl fmt::Display for DirtyReason {
         match self {
             DirtyReason::NeverRun => f.write_str("never run"),
             DirtyReason::Forced => f.write_str("forced"),
-            DirtyReason::ParamChanged { param, old, new } => write!(f, "params changed: {param}: {old} -> {new}"),
+            DirtyReason::ParamChanged { param, old, new } => {
+                write!(f, "params changed: {param}: {old} -> {new}")
+            }
             DirtyReason::InputChanged { param } => write!(f, "input changed: {param}"),
             DirtyReason::SourceChanged { path } => write!(f, "source file changed: {path}"),
-            DirtyReason::KindChanged { old, new } => write!(f, "stage implementation changed: {old} -> {new}"),
-            DirtyReason::EngineChanged { old, new } => write!(f, "aimass version changed: {old} -> {new}"),
+            DirtyReason::KindChanged { old, new } => {
+                write!(f, "stage implementation changed: {old} -> {new}")
+            }
+            DirtyReason::EngineChanged { old, new } => {
+                write!(f, "aimass version changed: {old} -> {new}")
+            }
             DirtyReason::SeedChanged { old, new } => write!(f, "seed changed: {old} -> {new}"),
             DirtyReason::NotInCache => f.write_str("not in the cache (removed?)"),
             DirtyReason::UpstreamWillRun { stages } => {
-                write!(f, "upstream will run: {} (cached again if its output is unchanged)", stages.join(", "))
+                write!(
+                    f,
+                    "upstream will run: {} (cached again if its output is unchanged)",
+                    stages.join(", ")
+                )
             }
             DirtyReason::Error(e) => write!(f, "cannot run: {e}"),
         }
@@ -68,6 +97,8 @@ pub struct PlanLine {
     pub stage: String,
     pub kind: String,
     pub status: PlanStatus,
+    /// The stage's key when it can be computed now (all inputs known).
+    pub key: Option<String>,
 }
 
 pub fn plan(wf: &Workflow, opts: &RunOptions, lock: &LockFile) -> Vec<PlanLine> {
@@ -93,6 +124,7 @@ pub fn plan(wf: &Workflow, opts: &RunOptions, lock: &LockFile) -> Vec<PlanLine> 
     for &n in wf.order.iter().filter(|n| selected.contains(n)) {
         let node = &wf.graph[n];
         let previous = lock.stages.get(&node.name).map(|s| &s.record);
+        let mut key = None;
         let status = match input_hashes(wf, n, &known) {
             Err(_) => {
                 let upstream: Vec<String> = wf
@@ -105,19 +137,32 @@ pub fn plan(wf: &Workflow, opts: &RunOptions, lock: &LockFile) -> Vec<PlanLine> 
                     .collect();
                 let mut reasons = vec![DirtyReason::UpstreamWillRun { stages: upstream }];
                 // Also say what changed in the stage itself, inputs aside.
-                if let (Ok(current), Some(prev)) = (key_record(wf, n, BTreeMap::new(), opts, &hasher), previous) {
-                    reasons.extend(diff(prev, &current).into_iter().filter(|r| !matches!(r, DirtyReason::InputChanged { .. })));
+                if let (Ok(current), Some(prev)) =
+                    (key_record(wf, n, BTreeMap::new(), opts, &hasher), previous)
+                {
+                    reasons.extend(
+                        diff(prev, &current)
+                            .into_iter()
+                            .filter(|r| !matches!(r, DirtyReason::InputChanged { .. })),
+                    );
                 }
                 PlanStatus::WillRun(reasons)
             }
             Ok(inputs) => match key_record(wf, n, inputs, opts, &hasher) {
                 Err(e) => PlanStatus::WillRun(vec![DirtyReason::Error(e.message)]),
                 Ok(record) => {
-                    let key = record.key();
-                    match cache.lookup(&key) {
+                    let k = record.key();
+                    key = Some(k.clone());
+                    match cache.lookup(&k) {
                         Some(entry) if !opts.force => {
                             for (port, out) in &entry.outputs {
-                                known.insert(PortRef { stage: node.name.clone(), port: port.clone() }, out.hash.clone());
+                                known.insert(
+                                    PortRef {
+                                        stage: node.name.clone(),
+                                        port: port.clone(),
+                                    },
+                                    out.hash.clone(),
+                                );
                             }
                             PlanStatus::Cached
                         }
@@ -140,7 +185,12 @@ pub fn plan(wf: &Workflow, opts: &RunOptions, lock: &LockFile) -> Vec<PlanLine> 
         if matches!(status, PlanStatus::WillRun(_)) {
             will_run.insert(node.name.clone());
         }
-        lines.push(PlanLine { stage: node.name.clone(), kind: node.kind_name().to_string(), status });
+        lines.push(PlanLine {
+            stage: node.name.clone(),
+            kind: node.kind_name().to_string(),
+            status,
+            key,
+        });
     }
     lines
 }
@@ -149,7 +199,10 @@ pub fn plan(wf: &Workflow, opts: &RunOptions, lock: &LockFile) -> Vec<PlanLine> 
 pub fn diff(old: &KeyRecord, new: &KeyRecord) -> Vec<DirtyReason> {
     let mut out = Vec::new();
     if old.engine != new.engine {
-        out.push(DirtyReason::EngineChanged { old: old.engine.clone(), new: new.engine.clone() });
+        out.push(DirtyReason::EngineChanged {
+            old: old.engine.clone(),
+            new: new.engine.clone(),
+        });
     }
     if old.kind != new.kind || old.kind_version != new.kind_version {
         out.push(DirtyReason::KindChanged {
@@ -158,7 +211,10 @@ pub fn diff(old: &KeyRecord, new: &KeyRecord) -> Vec<DirtyReason> {
         });
     }
     if old.seed != new.seed {
-        out.push(DirtyReason::SeedChanged { old: old.seed, new: new.seed });
+        out.push(DirtyReason::SeedChanged {
+            old: old.seed,
+            new: new.seed,
+        });
     }
     let empty = serde_json::Map::new();
     let old_params = old.params.as_object().unwrap_or(&empty);
@@ -177,7 +233,9 @@ pub fn diff(old: &KeyRecord, new: &KeyRecord) -> Vec<DirtyReason> {
     let inputs: BTreeSet<&String> = old.inputs.keys().chain(new.inputs.keys()).collect();
     for name in inputs {
         if old.inputs.get(name) != new.inputs.get(name) {
-            out.push(DirtyReason::InputChanged { param: name.clone() });
+            out.push(DirtyReason::InputChanged {
+                param: name.clone(),
+            });
         }
     }
     let sources: BTreeSet<&String> = old.sources.keys().chain(new.sources.keys()).collect();
@@ -193,7 +251,9 @@ pub fn diff(old: &KeyRecord, new: &KeyRecord) -> Vec<DirtyReason> {
 fn human(v: &Json) -> String {
     match v {
         Json::Object(m) if m.len() == 1 => {
-            let Some((tag, inner)) = m.iter().next() else { return v.to_string() };
+            let Some((tag, inner)) = m.iter().next() else {
+                return v.to_string();
+            };
             match (tag.as_str(), inner) {
                 ("str", Json::String(s)) => format!("{s:?}"),
                 ("word", Json::String(s)) => s.clone(),
@@ -202,7 +262,10 @@ fn human(v: &Json) -> String {
                 _ => v.to_string(),
             }
         }
-        Json::Array(items) => format!("[{}]", items.iter().map(human).collect::<Vec<_>>().join(", ")),
+        Json::Array(items) => format!(
+            "[{}]",
+            items.iter().map(human).collect::<Vec<_>>().join(", ")
+        ),
         other => other.to_string(),
     }
 }

@@ -39,7 +39,8 @@ pub(crate) fn key_record(
     let mut sources = BTreeMap::new();
     for path in node.kind.source_files(&node.params, &opts.project_dir)? {
         let hash = hasher.hash(&path).map_err(|e| {
-            StageError::new(format!("cannot read {}: {e}", path.display())).code("aimass::run::source_unreadable")
+            StageError::new(format!("cannot read {}: {e}", path.display()))
+                .code("aimass::run::source_unreadable")
         })?;
         let shown = path.strip_prefix(&opts.project_dir).unwrap_or(&path);
         sources.insert(shown.to_string_lossy().to_string(), hash);

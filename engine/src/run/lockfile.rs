@@ -27,14 +27,20 @@ pub struct LockStage {
 impl LockFile {
     /// `campaign.aim` -> `campaign.aim.lock`.
     pub fn path_for(pipeline_file: &Path) -> PathBuf {
-        let mut name = pipeline_file.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+        let mut name = pipeline_file
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_default();
         name.push(".lock");
         pipeline_file.with_file_name(name)
     }
 
     /// The lock file, or an empty one if it is missing or unreadable.
     pub fn read(path: &Path) -> LockFile {
-        std::fs::read(path).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_default()
+        std::fs::read(path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
     }
 
     pub fn write(&self, path: &Path) -> std::io::Result<()> {

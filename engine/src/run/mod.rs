@@ -25,8 +25,8 @@
 //! and randomised stages draw from the pipeline's seed, never from a thread's RNG.
 
 mod dirty;
-mod keys;
 mod events;
+mod keys;
 mod lockfile;
 mod options;
 mod record;
@@ -35,7 +35,7 @@ mod scheduler;
 
 pub use dirty::{plan, DirtyReason, PlanLine, PlanStatus};
 pub use events::{Event, EventSink, NoEvents, StageStatus};
-pub use lockfile::LockFile;
+pub use lockfile::{LockFile, LockStage};
 pub use options::RunOptions;
 pub use record::{RunRecord, StageRecord};
 pub use scheduler::{run, RunError, RunOutcome};

@@ -26,7 +26,9 @@ impl RunOptions {
             cache_dir,
             only: None,
             force: false,
-            jobs: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            jobs: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
             keep_going: false,
         }
     }

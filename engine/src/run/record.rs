@@ -49,11 +49,20 @@ impl RunRecord {
 
     /// The most recent records in a runs directory, newest first.
     pub fn latest(runs_dir: &Path, n: usize) -> Vec<RunRecord> {
-        let Ok(rd) = std::fs::read_dir(runs_dir) else { return Vec::new() };
-        let mut paths: Vec<PathBuf> =
-            rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+        let Ok(rd) = std::fs::read_dir(runs_dir) else {
+            return Vec::new();
+        };
+        let mut paths: Vec<PathBuf> = rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .collect();
         paths.sort_by_key(|p| {
-            let stem = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+            let stem = p
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .unwrap_or_default()
+                .to_string();
             let mut parts = stem.split('-').map(|x| x.parse::<u64>().unwrap_or(0));
             (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
         });

@@ -1,7 +1,7 @@
 //! The scheduler (design notes in the module above).
 
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -49,8 +49,13 @@ impl Diagnostic for RunError {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let stage = LabeledSpan::new_with_span(Some(format!("in stage `{}`", self.stage)), self.stage_span);
-        let own = self.error.labels.iter().map(|(s, t)| LabeledSpan::new_with_span(Some(t.clone()), *s));
+        let stage =
+            LabeledSpan::new_with_span(Some(format!("in stage `{}`", self.stage)), self.stage_span);
+        let own = self
+            .error
+            .labels
+            .iter()
+            .map(|(s, t)| LabeledSpan::new_with_span(Some(t.clone()), *s));
         Some(Box::new(std::iter::once(stage).chain(own)))
     }
 }
@@ -96,10 +101,15 @@ enum InputSource {
 
 pub fn run(wf: &Workflow, opts: &RunOptions, sink: &mut dyn EventSink) -> RunOutcome {
     let started = Instant::now();
-    let started_epoch = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let started_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let selected = selection(wf, opts.only.as_deref());
     let mut sched = Scheduler::new(wf, opts, selected);
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(opts.jobs.max(1)).build();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.max(1))
+        .build();
     match pool {
         Ok(pool) => pool.in_place_scope(|scope| sched.drive(scope, sink)),
         Err(e) => {
@@ -168,7 +178,8 @@ struct Scheduler<'a> {
 
 impl<'a> Scheduler<'a> {
     fn new(wf: &'a Workflow, opts: &'a RunOptions, selected: BTreeSet<NodeIndex>) -> Self {
-        let position: BTreeMap<NodeIndex, usize> = wf.order.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let position: BTreeMap<NodeIndex, usize> =
+            wf.order.iter().enumerate().map(|(i, n)| (*n, i)).collect();
         let mut s = Self {
             wf,
             opts,
@@ -187,7 +198,13 @@ impl<'a> Scheduler<'a> {
             stopped: false,
         };
         for &n in &wf.order {
-            if s.selected.contains(&n) && wf.graph.neighbors_directed(n, Direction::Incoming).next().is_none() {
+            if s.selected.contains(&n)
+                && wf
+                    .graph
+                    .neighbors_directed(n, Direction::Incoming)
+                    .next()
+                    .is_none()
+            {
                 s.push_ready(n);
             }
         }
@@ -205,7 +222,13 @@ impl<'a> Scheduler<'a> {
 
     fn emit(&self, sink: &mut dyn EventSink, n: NodeIndex, status: StageStatus, elapsed: Duration) {
         let node = &self.wf.graph[n];
-        sink.event(Event { stage: &node.name, kind: node.kind_name(), status, elapsed, total: self.total() });
+        sink.event(Event {
+            stage: &node.name,
+            kind: node.kind_name(),
+            status,
+            elapsed,
+            total: self.total(),
+        });
     }
 
     fn drive<'s>(&mut self, scope: &rayon::Scope<'s>, sink: &mut dyn EventSink)
@@ -240,8 +263,13 @@ impl<'a> Scheduler<'a> {
     }
 
     /// Decides a ready stage: cached, or spawned.
-    fn start<'s>(&mut self, n: NodeIndex, scope: &rayon::Scope<'s>, tx: &mpsc::Sender<JobDone>, sink: &mut dyn EventSink)
-    where
+    fn start<'s>(
+        &mut self,
+        n: NodeIndex,
+        scope: &rayon::Scope<'s>,
+        tx: &mpsc::Sender<JobDone>,
+        sink: &mut dyn EventSink,
+    ) where
         'a: 's,
     {
         let wf = self.wf;
@@ -260,7 +288,17 @@ impl<'a> Scheduler<'a> {
             if let Some(entry) = self.cache.lookup(&key) {
                 let outputs = self.cached_metrics(&entry);
                 let verdict = node.kind.verdict(&node.params, &outputs);
-                self.succeed(n, entry, BTreeMap::new(), true, verdict, Duration::ZERO, Duration::ZERO, 0, sink);
+                self.succeed(
+                    n,
+                    entry,
+                    BTreeMap::new(),
+                    true,
+                    verdict,
+                    Duration::ZERO,
+                    Duration::ZERO,
+                    0,
+                    sink,
+                );
                 return;
             }
         }
@@ -277,7 +315,12 @@ impl<'a> Scheduler<'a> {
             let result = execute(wf, n, inputs, record, &cache, opts);
             let verdict = match &result {
                 Ok((_, arts)) => {
-                    let outputs = Outputs { ports: arts.iter().map(|(k, v)| (k.clone(), (**v).clone())).collect() };
+                    let outputs = Outputs {
+                        ports: arts
+                            .iter()
+                            .map(|(k, v)| (k.clone(), (**v).clone()))
+                            .collect(),
+                    };
                     wf.graph[n].kind.verdict(&wf.graph[n].params, &outputs)
                 }
                 Err(_) => Vec::new(),
@@ -327,11 +370,29 @@ impl<'a> Scheduler<'a> {
 
     fn finish(&mut self, done: JobDone, sink: &mut dyn EventSink) {
         match done.result {
-            Ok((entry, arts)) => {
-                self.succeed(done.node, entry, arts, false, done.verdict, done.wall, done.cpu, done.peak, sink)
-            }
+            Ok((entry, arts)) => self.succeed(
+                done.node,
+                entry,
+                arts,
+                false,
+                done.verdict,
+                done.wall,
+                done.cpu,
+                done.peak,
+                sink,
+            ),
             Err(e) => {
-                self.record(done.node, "failed", false, None, BTreeMap::new(), done.wall, done.cpu, done.peak, Some(e.message.clone()));
+                self.record(
+                    done.node,
+                    "failed",
+                    false,
+                    None,
+                    BTreeMap::new(),
+                    done.wall,
+                    done.cpu,
+                    done.peak,
+                    Some(e.message.clone()),
+                );
                 self.fail(done.node, e, sink);
             }
         }
@@ -352,18 +413,45 @@ impl<'a> Scheduler<'a> {
     ) {
         let name = self.wf.graph[n].name.clone();
         for (port, rec) in &entry.outputs {
-            let r = PortRef { stage: name.clone(), port: port.clone() };
+            let r = PortRef {
+                stage: name.clone(),
+                port: port.clone(),
+            };
             self.hashes.insert(r.clone(), rec.hash.clone());
             self.outputs.insert(r, rec.clone());
         }
         for (port, art) in arts {
-            self.memory.insert(PortRef { stage: name.clone(), port }, art);
+            self.memory.insert(
+                PortRef {
+                    stage: name.clone(),
+                    port,
+                },
+                art,
+            );
         }
-        let hashes: BTreeMap<String, String> = entry.outputs.iter().map(|(p, o)| (p.clone(), o.hash.clone())).collect();
-        let status = if cached { StageStatus::Cached } else { StageStatus::Done };
+        let hashes: BTreeMap<String, String> = entry
+            .outputs
+            .iter()
+            .map(|(p, o)| (p.clone(), o.hash.clone()))
+            .collect();
+        let status = if cached {
+            StageStatus::Cached
+        } else {
+            StageStatus::Done
+        };
         let failed = !verdict.is_empty();
         let error = verdict.first().map(|e| e.message.clone());
-        self.record(n, if failed { "failed" } else { status.word() }, cached, Some(entry.key.clone()), hashes, wall, cpu, peak, error);
+        self.record(
+            n,
+            if failed { "failed" } else { status.word() },
+            cached,
+            Some(entry.key.clone()),
+            hashes,
+            wall,
+            cpu,
+            peak,
+            error,
+        );
         self.entries.insert(name, entry);
         if failed {
             for e in verdict {
@@ -376,7 +464,11 @@ impl<'a> Scheduler<'a> {
         }
         self.state.insert(n, State::Succeeded);
         self.emit(sink, n, status, wall);
-        let mut next: Vec<NodeIndex> = self.wf.graph.neighbors_directed(n, Direction::Outgoing).collect();
+        let mut next: Vec<NodeIndex> = self
+            .wf
+            .graph
+            .neighbors_directed(n, Direction::Outgoing)
+            .collect();
         next.sort();
         next.dedup();
         for m in next {
@@ -393,7 +485,17 @@ impl<'a> Scheduler<'a> {
 
     fn fail(&mut self, n: NodeIndex, e: StageError, sink: &mut dyn EventSink) {
         if !self.records.contains_key(&n) {
-            self.record(n, "failed", false, None, BTreeMap::new(), Duration::ZERO, Duration::ZERO, 0, Some(e.message.clone()));
+            self.record(
+                n,
+                "failed",
+                false,
+                None,
+                BTreeMap::new(),
+                Duration::ZERO,
+                Duration::ZERO,
+                0,
+                Some(e.message.clone()),
+            );
         }
         self.report(n, e);
         self.state.insert(n, State::Failed);
@@ -415,7 +517,11 @@ impl<'a> Scheduler<'a> {
     /// Dependents of a failed stage are skipped; without --keep-going, so is everything
     /// not yet started.
     fn after_failure(&mut self, n: NodeIndex, sink: &mut dyn EventSink) {
-        let mut stack: Vec<NodeIndex> = self.wf.graph.neighbors_directed(n, Direction::Outgoing).collect();
+        let mut stack: Vec<NodeIndex> = self
+            .wf
+            .graph
+            .neighbors_directed(n, Direction::Outgoing)
+            .collect();
         while let Some(m) = stack.pop() {
             if matches!(self.state.get(&m), Some(State::Waiting)) {
                 self.skip(m, sink);
@@ -429,7 +535,17 @@ impl<'a> Scheduler<'a> {
 
     fn skip(&mut self, n: NodeIndex, sink: &mut dyn EventSink) {
         self.state.insert(n, State::Skipped);
-        self.record(n, "skipped", false, None, BTreeMap::new(), Duration::ZERO, Duration::ZERO, 0, None);
+        self.record(
+            n,
+            "skipped",
+            false,
+            None,
+            BTreeMap::new(),
+            Duration::ZERO,
+            Duration::ZERO,
+            0,
+            None,
+        );
         self.emit(sink, n, StageStatus::Skipped, Duration::ZERO);
     }
 
@@ -481,22 +597,31 @@ fn execute(
         for s in sources {
             arts.push(match s {
                 InputSource::Memory(a) => (*a).clone(),
-                InputSource::Disk(rec) => cache
-                    .load(&rec)
-                    .map_err(|e| StageError::new(format!("cannot load input `{param}` from the cache: {e}")))?,
+                InputSource::Disk(rec) => cache.load(&rec).map_err(|e| {
+                    StageError::new(format!("cannot load input `{param}` from the cache: {e}"))
+                })?,
             });
         }
         loaded.insert(param, arts);
     }
     let seed = node.params.int("seed").map(|s| s as u64).unwrap_or(wf.seed);
-    let ctx = RunContext { stage: &node.name, params: &node.params, inputs: &loaded, seed, project_dir: &opts.project_dir };
+    let ctx = RunContext {
+        stage: &node.name,
+        params: &node.params,
+        inputs: &loaded,
+        seed,
+        project_dir: &opts.project_dir,
+    };
     let outputs = node.kind.run(&ctx)?;
     let sig = node.kind.signature();
     let mut encoded = Vec::new();
     let mut arts = BTreeMap::new();
     for (port, art) in outputs.ports {
         let Some(decl) = sig.output_port(&port) else {
-            return Err(StageError::new(format!("internal error: `{}` produced an undeclared output `{port}`", sig.kind)));
+            return Err(StageError::new(format!(
+                "internal error: `{}` produced an undeclared output `{port}`",
+                sig.kind
+            )));
         };
         if decl.ty != art.ty() {
             return Err(StageError::new(format!(
@@ -506,7 +631,8 @@ fn execute(
                 art.ty()
             )));
         }
-        let enc = encode(&art).map_err(|e| StageError::new(format!("cannot encode output `{port}`: {e}")))?;
+        let enc = encode(&art)
+            .map_err(|e| StageError::new(format!("cannot encode output `{port}`: {e}")))?;
         encoded.push((port.clone(), enc));
         arts.insert(port, Arc::new(art));
     }
@@ -514,11 +640,16 @@ fn execute(
     for e in wf.graph.edges_directed(n, Direction::Outgoing) {
         let port = &petgraph::visit::EdgeRef::weight(&e).from_port;
         if !arts.contains_key(port) {
-            return Err(StageError::new(format!("this stage produced no `{port}` output, which a later stage reads")));
+            return Err(StageError::new(format!(
+                "this stage produced no `{port}` output, which a later stage reads"
+            )));
         }
     }
-    let entry = cache
-        .store(record, &encoded)
-        .map_err(|e| StageError::new(format!("cannot write to the cache at {}: {e}", cache.root().display())))?;
+    let entry = cache.store(record, &encoded).map_err(|e| {
+        StageError::new(format!(
+            "cannot write to the cache at {}: {e}",
+            cache.root().display()
+        ))
+    })?;
     Ok((entry, arts))
 }

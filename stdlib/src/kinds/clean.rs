@@ -65,3 +65,8 @@ pub fn signature() -> Signature {
     .param(ParamSig::optional("keep", Ty::list(Ty::Str), "columns never transformed (e.g. the target)"))
     .output("out", ArtifactType::Frame, "the cleaned frame, with its recipe")
 }
+
+/// The kind to register.
+pub fn kind() -> std::sync::Arc<dyn aimass_engine::StageKind> {
+    std::sync::Arc::new(super::declared::Declared::new(signature()))
+}

@@ -28,3 +28,8 @@ pub fn signature() -> Signature {
         .param(ParamSig::optional("limit", Ty::Int, "read at most this many rows").bounds(1.0, 1e15))
         .output("out", ArtifactType::Frame, "the rows read")
 }
+
+/// The kind to register.
+pub fn kind() -> std::sync::Arc<dyn aimass_engine::StageKind> {
+    std::sync::Arc::new(super::declared::Declared::new(signature()))
+}

@@ -11,3 +11,8 @@ pub fn signature() -> Signature {
         .param(ParamSig::optional("metrics", Ty::list(Ty::Input(ArtifactType::Metrics)), "evaluations to record in the manifest"))
         .output("manifest", ArtifactType::Metrics, "what was written where")
 }
+
+/// The kind to register.
+pub fn kind() -> std::sync::Arc<dyn aimass_engine::StageKind> {
+    std::sync::Arc::new(super::declared::Declared::new(signature()))
+}

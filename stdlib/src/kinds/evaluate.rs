@@ -15,3 +15,8 @@ pub fn signature() -> Signature {
         .param(ParamSig::optional("seed", Ty::Int, "random seed for cv folds (default: the pipeline's)"))
         .output("metrics", ArtifactType::Metrics, "the scores")
 }
+
+/// The kind to register.
+pub fn kind() -> std::sync::Arc<dyn aimass_engine::StageKind> {
+    std::sync::Arc::new(super::declared::Declared::new(signature()))
+}

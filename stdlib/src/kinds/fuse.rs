@@ -26,3 +26,8 @@ pub fn signature() -> Signature {
         .param(ParamSig::optional("seed", Ty::Int, "random seed (default: the pipeline's)"))
         .output("model", ArtifactType::Model, "the fused model")
 }
+
+/// The kind to register.
+pub fn kind() -> std::sync::Arc<dyn aimass_engine::StageKind> {
+    std::sync::Arc::new(super::declared::Declared::new(signature()))
+}

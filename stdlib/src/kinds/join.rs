@@ -10,3 +10,8 @@ pub fn signature() -> Signature {
         .param(ParamSig::with_default("how", Ty::words(&["inner", "left", "outer"]), ParamValue::word("inner"), "join type"))
         .output("out", ArtifactType::Frame, "the joined frame")
 }
+
+/// The kind to register.
+pub fn kind() -> std::sync::Arc<dyn aimass_engine::StageKind> {
+    std::sync::Arc::new(super::declared::Declared::new(signature()))
+}

@@ -13,27 +13,23 @@ pub mod resample;
 pub mod split;
 pub mod tune;
 
-use std::sync::Arc;
-
 use aimass_engine::Registry;
-
-use declared::Declared;
 
 /// Registers every built-in kind.
 pub fn register(registry: &mut Registry) {
-    for sig in [
-        collect::signature(),
-        clean::signature(),
-        split::signature(),
-        join::signature(),
-        resample::signature(),
-        model::signature(),
-        tune::signature(),
-        fuse::signature(),
-        evaluate::signature(),
-        deploy::signature(),
+    for kind in [
+        collect::kind(),
+        clean::kind(),
+        split::kind(),
+        join::kind(),
+        resample::kind(),
+        model::kind(),
+        tune::kind(),
+        fuse::kind(),
+        evaluate::kind(),
+        deploy::kind(),
     ] {
-        registry.register(Arc::new(Declared::new(sig)));
+        registry.register(kind);
     }
 }
 

@@ -16,3 +16,8 @@ pub fn signature() -> Signature {
     sig.output("model", ArtifactType::Model, "the fitted model")
         .output("segments", ArtifactType::Frame, "kmeans: the input with a `segment` column")
 }
+
+/// The kind to register.
+pub fn kind() -> std::sync::Arc<dyn aimass_engine::StageKind> {
+    std::sync::Arc::new(super::declared::Declared::new(signature()))
+}

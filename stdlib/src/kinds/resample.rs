@@ -16,3 +16,8 @@ pub fn signature() -> Signature {
         .param(ParamSig::optional("seed", Ty::Int, "random seed (default: the pipeline's)"))
         .output("out", ArtifactType::Frame, "the rebalanced frame")
 }
+
+/// The kind to register.
+pub fn kind() -> std::sync::Arc<dyn aimass_engine::StageKind> {
+    std::sync::Arc::new(super::declared::Declared::new(signature()))
+}

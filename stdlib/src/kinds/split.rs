@@ -14,3 +14,8 @@ pub fn signature() -> Signature {
         .output("valid", ArtifactType::Frame, "validation rows (empty unless `valid` is set)")
         .no_default_output()
 }
+
+/// The kind to register.
+pub fn kind() -> std::sync::Arc<dyn aimass_engine::StageKind> {
+    std::sync::Arc::new(super::declared::Declared::new(signature()))
+}

@@ -29,3 +29,8 @@ pub fn signature() -> Signature {
         .output("model", ArtifactType::Model, "the best configuration, refitted")
         .output("trials", ArtifactType::Metrics, "every configuration tried with its fold scores")
 }
+
+/// The kind to register.
+pub fn kind() -> std::sync::Arc<dyn aimass_engine::StageKind> {
+    std::sync::Arc::new(super::declared::Declared::new(signature()))
+}

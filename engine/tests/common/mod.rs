@@ -1,0 +1,179 @@
+//! Test-only stage kinds and a harness that parses, checks and runs pipeline text.
+#![allow(clippy::unwrap_used, dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use aimass_dsl::ir::SourceFormat;
+use aimass_dsl::SourceFile;
+use aimass_engine::run::{self, NoEvents, RunOptions, RunOutcome};
+use aimass_engine::{
+    Artifact, ArtifactType, Outputs, ParamSig, ParamValue, Registry, RunContext, Signature,
+    StageError, StageKind, Ty,
+};
+use serde_json::json;
+
+/// When each stage started and ended, to observe overlap.
+pub type Timeline = Arc<Mutex<Vec<(String, Instant, Instant)>>>;
+
+/// `emit { value = N, noise = M, sleep_ms = T, file = "x" }`: outputs `{ "value": N }` (plus
+/// the file's text if given), after sleeping. `noise` changes the key but not the output.
+pub struct Emit {
+    sig: Signature,
+    timeline: Timeline,
+}
+
+impl StageKind for Emit {
+    fn signature(&self) -> &Signature {
+        &self.sig
+    }
+
+    fn source_files(
+        &self,
+        params: &aimass_engine::Params,
+        dir: &Path,
+    ) -> Result<Vec<PathBuf>, StageError> {
+        Ok(params
+            .str("file")
+            .map(|f| vec![dir.join(f)])
+            .unwrap_or_default())
+    }
+
+    fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError> {
+        let start = Instant::now();
+        std::thread::sleep(Duration::from_millis(
+            ctx.params.int("sleep_ms").unwrap_or(0) as u64,
+        ));
+        let file = match ctx.params.str("file") {
+            Some(f) => std::fs::read_to_string(ctx.project_dir.join(f))
+                .map_err(|e| StageError::new(e.to_string()))?,
+            None => String::new(),
+        };
+        let mut total = ctx.params.int("value").unwrap_or(0);
+        for a in ctx.inputs_of("inputs") {
+            total += a
+                .as_metrics()
+                .and_then(|m| m["value"].as_i64())
+                .unwrap_or(0);
+        }
+        self.timeline
+            .lock()
+            .unwrap()
+            .push((ctx.stage.to_string(), start, Instant::now()));
+        Ok(Outputs::one(
+            "out",
+            Artifact::Metrics(json!({ "value": total, "file": file })),
+        ))
+    }
+}
+
+/// `fail { inputs = [...] }`: always fails.
+pub struct Fail {
+    sig: Signature,
+}
+
+impl StageKind for Fail {
+    fn signature(&self) -> &Signature {
+        &self.sig
+    }
+
+    fn run(&self, _ctx: &RunContext<'_>) -> Result<Outputs, StageError> {
+        Err(StageError::new("this stage always fails").code("aimass::test::fail"))
+    }
+}
+
+pub fn registry(timeline: &Timeline) -> Registry {
+    let mut r = Registry::new();
+    let emit = Signature::new("emit", "test: emit a value")
+        .param(ParamSig::with_default(
+            "value",
+            Ty::Int,
+            ParamValue::int(0),
+            "value",
+        ))
+        .param(ParamSig::with_default(
+            "noise",
+            Ty::Int,
+            ParamValue::int(0),
+            "ignored",
+        ))
+        .param(ParamSig::with_default(
+            "sleep_ms",
+            Ty::Int,
+            ParamValue::int(0),
+            "sleep",
+        ))
+        .param(ParamSig::optional("file", Ty::Str, "a file to read"))
+        .param(ParamSig::optional(
+            "inputs",
+            Ty::list(Ty::Input(ArtifactType::Metrics)),
+            "inputs summed",
+        ))
+        .output("out", ArtifactType::Metrics, "the value");
+    r.register(Arc::new(Emit {
+        sig: emit,
+        timeline: Arc::clone(timeline),
+    }));
+    let fail = Signature::new("fail", "test: always fails")
+        .param(ParamSig::optional(
+            "inputs",
+            Ty::list(Ty::Input(ArtifactType::Metrics)),
+            "ignored",
+        ))
+        .output("out", ArtifactType::Metrics, "nothing");
+    r.register(Arc::new(Fail { sig: fail }));
+    r
+}
+
+pub struct Harness {
+    pub dir: tempfile::TempDir,
+    pub timeline: Timeline,
+}
+
+impl Harness {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            timeline: Arc::default(),
+        }
+    }
+
+    pub fn opts(&self) -> RunOptions {
+        RunOptions::new(self.dir.path().to_path_buf())
+    }
+
+    pub fn workflow(&self, text: &str, sets: &[String]) -> aimass_engine::Workflow {
+        let src = SourceFile::new("test.aim", text, SourceFormat::Aim);
+        let pipeline = aimass_dsl::parse(&src).unwrap();
+        let pipeline = aimass_engine::check::apply_overrides(&pipeline, sets).unwrap();
+        aimass_engine::check(&src, &pipeline, &registry(&self.timeline)).unwrap()
+    }
+
+    pub fn run(&self, text: &str, opts: &RunOptions) -> RunOutcome {
+        self.run_with(text, &[], opts)
+    }
+
+    pub fn run_with(&self, text: &str, sets: &[String], opts: &RunOptions) -> RunOutcome {
+        let wf = self.workflow(text, sets);
+        run::run(&wf, opts, &mut NoEvents)
+    }
+}
+
+/// Stage name -> status word, in run order.
+pub fn statuses(o: &RunOutcome) -> Vec<(String, String)> {
+    o.record
+        .stages
+        .iter()
+        .map(|s| (s.name.clone(), s.status.clone()))
+        .collect()
+}
+
+pub fn status_of(o: &RunOutcome, stage: &str) -> String {
+    o.record
+        .stages
+        .iter()
+        .find(|s| s.name == stage)
+        .map(|s| s.status.clone())
+        .unwrap_or_default()
+}

@@ -1,0 +1,269 @@
+//! The scheduler and cache, driven through the engine's API with test-only stage kinds.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use aimass_engine::run::{self, LockFile, PlanStatus};
+use common::{status_of, Harness};
+
+const CHAIN: &str = r#"
+pipeline "t" { seed = 1  params { v = 1 } }
+stage a: emit { value = params.v }
+stage b: emit { inputs = [a], value = 10 }
+stage c: emit { inputs = [b], value = 500 }
+"#;
+
+fn value_of(h: &Harness, o: &run::RunOutcome, stage: &str, opts: &run::RunOptions) -> i64 {
+    let entry = &o.entries[stage];
+    let art = aimass_engine::cache::Cache::new(&opts.cache_dir)
+        .load(&entry.outputs["out"])
+        .unwrap();
+    let _ = h;
+    art.as_metrics().unwrap()["value"].as_i64().unwrap()
+}
+
+#[test]
+fn rerun_is_fully_cached_and_force_reruns() {
+    let h = Harness::new();
+    let opts = h.opts();
+    let first = h.run(CHAIN, &opts);
+    assert!(first.success());
+    assert_eq!(value_of(&h, &first, "c", &opts), 511);
+    let second = h.run(CHAIN, &opts);
+    for s in ["a", "b", "c"] {
+        assert_eq!(status_of(&second, s), "cached", "{s}");
+    }
+    let mut forced = opts.clone();
+    forced.force = true;
+    let third = h.run(CHAIN, &forced);
+    for s in ["a", "b", "c"] {
+        assert_eq!(status_of(&third, s), "done", "{s}");
+    }
+}
+
+#[test]
+fn param_change_reruns_the_stage_and_its_dependents() {
+    let h = Harness::new();
+    let opts = h.opts();
+    h.run(CHAIN, &opts);
+    let changed = CHAIN.replace("value = 10", "value = 20");
+    let o = h.run(&changed, &opts);
+    assert_eq!(status_of(&o, "a"), "cached");
+    assert_eq!(status_of(&o, "b"), "done");
+    assert_eq!(status_of(&o, "c"), "done");
+    assert_eq!(value_of(&h, &o, "c", &opts), 521);
+}
+
+#[test]
+fn set_override_changes_the_key() {
+    let h = Harness::new();
+    let opts = h.opts();
+    h.run(CHAIN, &opts);
+    let o = h.run_with(CHAIN, &["v=5".to_string()], &opts);
+    assert_eq!(status_of(&o, "a"), "done");
+    assert_eq!(value_of(&h, &o, "c", &opts), 515);
+    // Back to the file's value: everything comes from the cache again.
+    let back = h.run(CHAIN, &opts);
+    assert!(back.record.stages.iter().all(|s| s.cached));
+}
+
+#[test]
+fn source_file_change_reruns_the_reader() {
+    let h = Harness::new();
+    let opts = h.opts();
+    std::fs::write(h.dir.path().join("in.txt"), "one").unwrap();
+    let text = r#"
+pipeline "t" { }
+stage read: emit { file = "in.txt" }
+stage after: emit { inputs = [read] }
+"#;
+    assert!(h.run(text, &opts).success());
+    assert_eq!(status_of(&h.run(text, &opts), "read"), "cached");
+    std::fs::write(h.dir.path().join("in.txt"), "two, longer").unwrap();
+    let o = h.run(text, &opts);
+    assert_eq!(status_of(&o, "read"), "done");
+    assert_eq!(status_of(&o, "after"), "done");
+}
+
+#[test]
+fn identical_upstream_output_leaves_dependents_cached() {
+    let h = Harness::new();
+    let opts = h.opts();
+    let text = r#"
+pipeline "t" { }
+stage a: emit { value = 3, noise = 1 }
+stage b: emit { inputs = [a], sleep_ms = 1 }
+"#;
+    h.run(text, &opts);
+    // `noise` changes a's key but not its output: early cutoff keeps b cached.
+    let o = h.run(&text.replace("noise = 1", "noise = 2"), &opts);
+    assert_eq!(status_of(&o, "a"), "done");
+    assert_eq!(status_of(&o, "b"), "cached");
+}
+
+#[test]
+fn independent_stages_run_at_the_same_time() {
+    let h = Harness::new();
+    let mut opts = h.opts();
+    opts.jobs = 2;
+    let text = r#"
+pipeline "t" { }
+stage left: emit { value = 1, sleep_ms = 400 }
+stage right: emit { value = 2, sleep_ms = 400 }
+stage join: emit { inputs = [left, right] }
+"#;
+    let o = h.run(text, &opts);
+    assert!(o.success());
+    let t = h.timeline.lock().unwrap();
+    let span = |name: &str| {
+        t.iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, s, e)| (*s, *e))
+            .unwrap()
+    };
+    let (ls, le) = span("left");
+    let (rs, re) = span("right");
+    assert!(ls < re && rs < le, "left and right should overlap in time");
+    let (js, _) = span("join");
+    assert!(js >= le && js >= re, "join starts after both inputs");
+}
+
+#[test]
+fn failure_stops_dependents_and_keep_going_finishes_siblings() {
+    let text = r#"
+pipeline "t" { }
+stage bad: fail { }
+stage after_bad: emit { inputs = [bad] }
+stage slow_sibling: emit { value = 1, sleep_ms = 50 }
+stage after_sibling: emit { inputs = [slow_sibling] }
+"#;
+    let h = Harness::new();
+    let mut opts = h.opts();
+    opts.jobs = 1;
+    let o = h.run(text, &opts);
+    assert!(!o.success());
+    assert_eq!(status_of(&o, "bad"), "failed");
+    assert_eq!(status_of(&o, "after_bad"), "skipped");
+    assert_eq!(o.failures.len(), 1);
+    assert_eq!(o.failures[0].stage, "bad");
+    let rendered = aimass_dsl::render::plain(&o.failures[0]);
+    assert!(rendered.contains("stage `bad` (fail) failed"), "{rendered}");
+    assert!(rendered.contains("in stage `bad`"), "{rendered}");
+
+    opts.keep_going = true;
+    let h2 = Harness::new();
+    let mut opts2 = h2.opts();
+    opts2.jobs = 1;
+    opts2.keep_going = true;
+    let o = h2.run(text, &opts2);
+    assert_eq!(status_of(&o, "after_bad"), "skipped");
+    assert_eq!(status_of(&o, "slow_sibling"), "done");
+    assert_eq!(status_of(&o, "after_sibling"), "done");
+}
+
+#[test]
+fn results_do_not_depend_on_jobs() {
+    let text = r#"
+pipeline "t" { seed = 7 }
+stage a: emit { value = 1 }
+stage b: emit { value = 2 }
+stage c: emit { inputs = [a, b], value = 3 }
+stage d: emit { inputs = [c, a] }
+"#;
+    let mut hashes: Vec<BTreeMap<String, BTreeMap<String, String>>> = Vec::new();
+    for jobs in [1, 2, 4] {
+        let h = Harness::new();
+        let mut opts = h.opts();
+        opts.jobs = jobs;
+        let o = h.run(text, &opts);
+        hashes.push(
+            o.record
+                .stages
+                .iter()
+                .map(|s| (s.name.clone(), s.outputs.clone()))
+                .collect(),
+        );
+    }
+    assert_eq!(hashes[0], hashes[1]);
+    assert_eq!(hashes[0], hashes[2]);
+}
+
+#[test]
+fn only_runs_the_stage_and_its_upstream() {
+    let h = Harness::new();
+    let mut opts = h.opts();
+    opts.only = Some("b".into());
+    let o = h.run(CHAIN, &opts);
+    let names: Vec<&str> = o.record.stages.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["a", "b"]);
+}
+
+#[test]
+fn plan_explains_why_a_stage_will_run() {
+    let h = Harness::new();
+    let opts = h.opts();
+    let lock_path = h.dir.path().join("t.aim.lock");
+    let wf = h.workflow(CHAIN, &[]);
+    let lines = run::plan(&wf, &opts, &LockFile::default());
+    assert!(matches!(&lines[0].status, PlanStatus::WillRun(r) if r[0].to_string() == "never run"));
+
+    let o = h.run(CHAIN, &opts);
+    let mut lock = LockFile::default();
+    for (name, entry) in &o.entries {
+        lock.stages.insert(
+            name.clone(),
+            run::LockStage {
+                key: entry.key.clone(),
+                record: entry.record.clone(),
+                outputs: entry
+                    .outputs
+                    .iter()
+                    .map(|(p, r)| (p.clone(), r.hash.clone()))
+                    .collect(),
+            },
+        );
+    }
+    lock.write(&lock_path).unwrap();
+    let lock = LockFile::read(&lock_path);
+    let lines = run::plan(&wf, &opts, &lock);
+    assert!(lines.iter().all(|l| l.status == PlanStatus::Cached));
+
+    let changed = h.workflow(&CHAIN.replace("value = 10", "value = 12"), &[]);
+    let lines = run::plan(&changed, &opts, &lock);
+    assert_eq!(lines[0].status, PlanStatus::Cached);
+    let PlanStatus::WillRun(reasons) = &lines[1].status else {
+        panic!("b should run")
+    };
+    assert_eq!(reasons[0].to_string(), "params changed: value: 10 -> 12");
+    let PlanStatus::WillRun(reasons) = &lines[2].status else {
+        panic!("c should run")
+    };
+    assert!(
+        reasons[0].to_string().starts_with("upstream will run: b"),
+        "{}",
+        reasons[0]
+    );
+
+    let mut forced = opts.clone();
+    forced.force = true;
+    let lines = run::plan(&wf, &forced, &lock);
+    assert!(matches!(&lines[0].status, PlanStatus::WillRun(r) if r[0].to_string() == "forced"));
+}
+
+#[test]
+fn a_damaged_cache_entry_is_not_trusted() {
+    let h = Harness::new();
+    let opts = h.opts();
+    let o = h.run(CHAIN, &opts);
+    // Truncate one object, as a crash mid-write without rename could never do but a disk
+    // error might: the entry naming it must be rejected and the stage re-run.
+    let entry = &o.entries["b"];
+    let (_, hash, _) = &entry.outputs["out"].parts[0];
+    let path = opts.cache_dir.join("objects").join(&hash[..2]).join(hash);
+    std::fs::write(&path, b"x").unwrap();
+    let again = h.run(CHAIN, &opts);
+    assert_eq!(status_of(&again, "a"), "cached");
+    assert_eq!(status_of(&again, "b"), "done");
+}

@@ -1,0 +1,164 @@
+//! `aimass run`.
+
+use std::collections::BTreeMap;
+
+use aimass_engine::cache::Cache;
+use aimass_engine::run::{self, LockFile, RunOutcome};
+use aimass_engine::Artifact;
+use serde_json::{json, Value as Json};
+
+use crate::cli::{OutputFormat, RunArgs};
+use crate::progress::{seconds, Progress};
+use crate::{load, report};
+
+pub fn run(args: &RunArgs) -> i32 {
+    let (_, _, workflow) = match load::checked(&args.file, &args.sets) {
+        Ok(w) => w,
+        Err(code) => return code,
+    };
+    let opts = match load::run_options(args, &workflow) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let mut progress = Progress::new(args.quiet || args.format == OutputFormat::Json);
+    let outcome = run::run(&workflow, &opts, &mut progress);
+    progress.finish();
+
+    let runs_dir = opts.project_dir.join(".aimass").join("runs");
+    if let Err(e) = outcome.record.write(&runs_dir) {
+        eprintln!(
+            "warning: cannot write the run record under {}: {e}",
+            runs_dir.display()
+        );
+    }
+    update_lock(&args.file, &workflow, &outcome);
+
+    let cache = Cache::new(&opts.cache_dir);
+    let metrics = collect_metrics(&cache, &outcome);
+    let code = if outcome.success() { 0 } else { 1 };
+    match args.format {
+        OutputFormat::Json => println!("{}", summary_json(&outcome, &metrics, code)),
+        OutputFormat::Text => {
+            if !args.quiet {
+                print_summary(&outcome, &metrics);
+            }
+        }
+    }
+    for failure in outcome.failures {
+        report::emit(failure);
+    }
+    code
+}
+
+/// Records every stage that succeeded in this run in `FILE.lock`; drops stages the pipeline
+/// no longer has.
+fn update_lock(file: &std::path::Path, workflow: &aimass_engine::Workflow, outcome: &RunOutcome) {
+    let path = LockFile::path_for(file);
+    let mut lock = LockFile::read(&path);
+    lock.pipeline = workflow.name.clone();
+    let names: std::collections::BTreeSet<&str> = workflow.stage_names().collect();
+    lock.stages.retain(|name, _| names.contains(name.as_str()));
+    for (name, entry) in &outcome.entries {
+        lock.stages.insert(
+            name.clone(),
+            run::LockStage {
+                key: entry.key.clone(),
+                record: entry.record.clone(),
+                outputs: entry
+                    .outputs
+                    .iter()
+                    .map(|(p, o)| (p.clone(), o.hash.clone()))
+                    .collect(),
+            },
+        );
+    }
+    if let Err(e) = lock.write(&path) {
+        eprintln!("warning: cannot write {}: {e}", path.display());
+    }
+}
+
+/// Stage -> its Metrics outputs' `scores` (the convention metrics artifacts follow).
+fn collect_metrics(cache: &Cache, outcome: &RunOutcome) -> BTreeMap<String, Json> {
+    let mut out = BTreeMap::new();
+    for (stage, entry) in &outcome.entries {
+        for rec in entry.outputs.values() {
+            if aimass_engine::ArtifactType::from(rec.ty) != aimass_engine::ArtifactType::Metrics {
+                continue;
+            }
+            if let Ok(Artifact::Metrics(m)) = cache.load(rec) {
+                if let Some(scores) = m.get("scores") {
+                    out.insert(stage.clone(), scores.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+fn print_summary(outcome: &RunOutcome, metrics: &BTreeMap<String, Json>) {
+    let stages = &outcome.record.stages;
+    let w = stages
+        .iter()
+        .map(|s| s.name.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let k = stages
+        .iter()
+        .map(|s| s.kind.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    println!(
+        "\n{:w$}  {:k$}  {:8}  {:>9}",
+        "stage", "kind", "status", "time"
+    );
+    for s in stages {
+        let time = if s.cached || s.status == "skipped" {
+            "-".to_string()
+        } else {
+            seconds(std::time::Duration::from_secs_f64(s.wall_ms / 1000.0))
+        };
+        println!("{:w$}  {:k$}  {:8}  {:>9}", s.name, s.kind, s.status, time);
+    }
+    let ran = stages.iter().filter(|s| s.status == "done").count();
+    let cached = stages.iter().filter(|s| s.cached).count();
+    println!(
+        "{} stages: {ran} ran, {cached} cached, {} failed, {} skipped in {}",
+        stages.len(),
+        stages.iter().filter(|s| s.status == "failed").count(),
+        stages.iter().filter(|s| s.status == "skipped").count(),
+        seconds(std::time::Duration::from_secs_f64(
+            outcome.record.wall_ms / 1000.0
+        ))
+    );
+    if !metrics.is_empty() {
+        print!("{}", crate::commands::metrics_table(metrics));
+    }
+}
+
+fn summary_json(outcome: &RunOutcome, metrics: &BTreeMap<String, Json>, code: i32) -> Json {
+    let failures: Vec<Json> = outcome
+        .failures
+        .iter()
+        .map(|f| {
+            json!({
+                "stage": f.stage,
+                "kind": f.kind,
+                "code": f.error.code,
+                "message": f.error.message,
+                "help": f.error.help,
+            })
+        })
+        .collect();
+    json!({
+        "pipeline": outcome.record.pipeline,
+        "file": outcome.record.file,
+        "success": outcome.success(),
+        "exit_code": code,
+        "wall_ms": outcome.record.wall_ms,
+        "stages": outcome.record.stages,
+        "failures": failures,
+        "metrics": metrics,
+    })
+}
