@@ -45,7 +45,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
     },
-    /// Print the canonical form of a pipeline file.
+    /// Print the canonical .aim form of a pipeline file (.aim or YAML).
     Fmt {
         file: PathBuf,
         /// Rewrite the file in place.

@@ -5,7 +5,6 @@
 use miette::{Diagnostic, NamedSource, SourceSpan};
 use thiserror::Error;
 
-
 /// All syntax errors of one file, reported together.
 #[derive(Debug, Error, Diagnostic)]
 #[error("{} in `{name}`", count_errors(.errors.len()))]
@@ -145,10 +144,10 @@ pub enum SyntaxError {
         help("a `{{ }}` block holds either entries (`depth = 6`) or comparisons (`roc_auc >= 0.8`), not both; split it into two keys")
     )]
     MixedBlock {
-        #[label("this is {this}")]
+        #[label("but this is {this}")]
         span: SourceSpan,
         this: &'static str,
-        #[label("but this is {other}")]
+        #[label("the block starts with {other}")]
         other_span: SourceSpan,
         other: &'static str,
     },
@@ -329,5 +328,47 @@ impl SyntaxError {
             | SyntaxError::NotScalar { span, .. } => span,
         };
         span.offset()
+    }
+
+    /// Moves every span of the error through `f`: an error found in a value parsed on its own
+    /// (a YAML plain scalar) is moved to where that value sits in the file.
+    pub(crate) fn relocate(mut self, f: impl Fn(SourceSpan) -> SourceSpan) -> SyntaxError {
+        let mut spans: Vec<&mut SourceSpan> = Vec::with_capacity(2);
+        match &mut self {
+            SyntaxError::Unexpected { span, opened, .. } => {
+                spans.push(span);
+                spans.extend(opened.as_mut());
+            }
+            SyntaxError::MisplacedHeader { span, first }
+            | SyntaxError::DuplicateHeader { span, first }
+            | SyntaxError::DuplicateKey { span, first, .. }
+            | SyntaxError::DuplicateName { span, first, .. }
+            | SyntaxError::MixedBlock {
+                span,
+                other_span: first,
+                ..
+            } => spans.extend([span, first]),
+            SyntaxError::TooDeep { span, .. }
+            | SyntaxError::MissingHeader { span }
+            | SyntaxError::UnknownSetting { span, .. }
+            | SyntaxError::SettingType { span, .. }
+            | SyntaxError::IntOverflow { span, .. }
+            | SyntaxError::FloatOverflow { span, .. }
+            | SyntaxError::BadEscape { span, .. }
+            | SyntaxError::ReservedKey { span, .. }
+            | SyntaxError::Internal { span, .. }
+            | SyntaxError::Yaml { span, .. }
+            | SyntaxError::NotMapping { span, .. }
+            | SyntaxError::MissingKey { span, .. }
+            | SyntaxError::UnknownKey { span, .. }
+            | SyntaxError::Null { span }
+            | SyntaxError::Tag { span }
+            | SyntaxError::BadName { span, .. }
+            | SyntaxError::NotScalar { span, .. } => spans.push(span),
+        }
+        for span in spans {
+            *span = f(*span);
+        }
+        self
     }
 }

@@ -43,6 +43,18 @@ pub(crate) fn check_duplicate_names<'a>(
 
 /// Pairs (first occurrence, later occurrence) for every repeated name, in order.
 fn duplicates<'a>(names: impl Iterator<Item = &'a Ident>) -> Vec<(&'a Ident, &'a Ident)> {
+    let names: Vec<&Ident> = names.collect();
+    // Blocks are small: comparing pairs beats hashing them.
+    if names.len() <= 16 {
+        return names
+            .iter()
+            .enumerate()
+            .filter_map(|(i, again)| {
+                let first = names[..i].iter().find(|n| n.name == again.name)?;
+                Some((*first, *again))
+            })
+            .collect();
+    }
     let mut seen: HashMap<&str, &Ident> = HashMap::new();
     let mut found = Vec::new();
     for ident in names {

@@ -28,17 +28,29 @@ pub fn parse(src: &SourceFile) -> Result<Pipeline, SyntaxErrors> {
         SourceFormat::Aim => aim::parse_pipeline(&src.text),
         SourceFormat::Yaml => yaml::parse_pipeline(&src.text),
     };
-    result.map_err(|errors| SyntaxErrors {
-        name: src.name.clone(),
-        src: src.named_source(),
-        errors,
+    result.map_err(|mut errors| {
+        if errors.is_empty() {
+            // A failure must always say why; reaching this is a bug of ours.
+            errors.push(SyntaxError::Internal {
+                message: "the file was rejected without a reason".to_owned(),
+                span: (0, 0).into(),
+            });
+        }
+        SyntaxErrors {
+            name: src.name.clone(),
+            src: src.named_source(),
+            errors,
+        }
     })
 }
 
 /// Parses one `.aim` value expression that spans the whole of `text` (`0.2`, `parts.train`,
 /// `bayes(trials = 60)`). Spans are relative to `text`.
 pub fn parse_value(text: &str) -> Result<Value, SyntaxError> {
-    aim::parse_value(text)
+    match aim::parse_value(text) {
+        aim::ValueText::Value(v) => Ok(v),
+        aim::ValueText::NotAValue(e) | aim::ValueText::Invalid(e) => Err(e),
+    }
 }
 
 /// The pipeline as canonical `.aim` text, comments kept.

@@ -31,7 +31,9 @@ fn empty_and_blank_inputs_are_errors() {
 #[test]
 fn truncations_of_full_examples() {
     for full in [TELCO_AIM, TELCO_YAML] {
-        let cuts = (0..full.len()).step_by(7).filter(|i| full.is_char_boundary(*i));
+        let cuts = (0..full.len())
+            .step_by(7)
+            .filter(|i| full.is_char_boundary(*i));
         for cut in cuts {
             survive(&full[..cut]);
         }
@@ -60,7 +62,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u8 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 56) as u8
     }
 }
@@ -83,7 +88,9 @@ fn binary_garbage() {
         let text = String::from_utf8_lossy(&bytes);
         survive(&text);
         survive(&format!("pipeline \"x\" {{}}\nstage s: k {{ v = {text} }}"));
-        survive(&format!("pipeline: x\nstages:\n  s:\n    kind: k\n    v: {text}\n"));
+        survive(&format!(
+            "pipeline: x\nstages:\n  s:\n    kind: k\n    v: {text}\n"
+        ));
     }
 }
 
@@ -93,7 +100,11 @@ fn deep_nesting_is_a_diagnostic() {
         let deep = open.repeat(100_000);
         let in_stage = format!("pipeline \"x\" {{}}\nstage s: k {{ v = {deep} }}");
         let message = common::err(aim(&in_stage));
-        assert!(message.contains("nesting is too deep"), "{}", head(&message));
+        assert!(
+            message.contains("nesting is too deep"),
+            "{}",
+            head(&message)
+        );
         assert!(yaml(&deep).is_err());
         assert!(parse_value(&deep).is_err());
     }
@@ -157,7 +168,10 @@ fn ten_megabytes_parse_quickly() {
     let yaml_time = start.elapsed();
     assert_eq!(p.stages.len(), q.stages.len());
     eprintln!("10 MB: .aim {aim_time:?}, YAML {yaml_time:?}");
-    assert!(aim_time < limit && yaml_time < limit, "{aim_time:?} {yaml_time:?}");
+    assert!(
+        aim_time < limit && yaml_time < limit,
+        "{aim_time:?} {yaml_time:?}"
+    );
 }
 
 #[test]
@@ -183,4 +197,71 @@ fn unicode_everywhere() {
     // A plain YAML scalar that is not a value is a string.
     assert!(yaml(texts[6]).is_ok());
     assert!(yaml(texts[7]).is_err());
+}
+
+/// A value nested `depth` deep, mixing all three kinds of bracket (calls recurse deepest).
+fn nested(depth: usize) -> String {
+    let mut open = String::new();
+    let mut close = String::new();
+    for i in 0..depth {
+        let (o, c) = [("[", "]"), ("f(", ")"), ("{ k = ", " }")][i % 3];
+        open.push_str(o);
+        close.insert_str(0, c);
+    }
+    format!("{open}1{close}")
+}
+
+#[test]
+fn nesting_up_to_the_limit_parses() {
+    assert!(parse_value(&nested(64)).is_ok());
+    assert!(parse_value(&nested(65)).is_err());
+    // The stage's braces count: 1 + 63.
+    let text = format!("pipeline \"p\" {{}}\nstage s: k {{ v = {} }}\n", nested(63));
+    let p = common::ok(aim(&text));
+    let again = aimass_dsl::format_aim(&p);
+    assert_eq!(common::ok(aim(&again)), p);
+    let text = format!("pipeline \"p\" {{}}\nstage s: k {{ v = {} }}\n", nested(64));
+    let message = common::err(aim(&text));
+    assert!(
+        message.contains("nesting is too deep"),
+        "{}",
+        head(&message)
+    );
+}
+
+/// Small random edits of the examples: never a panic, and whatever parses round-trips.
+#[test]
+fn mutations_of_examples() {
+    let alphabet: Vec<char> = "{}[]()=:,.\"'#\\-%&*!|>?@` \n\n\t  ab_1e<~é"
+        .chars()
+        .collect();
+    let mut rng = common::generate::Lcg(3);
+    for i in 0..3000 {
+        let mut text: Vec<char> = [TELCO_AIM, TELCO_YAML][i % 2].chars().collect();
+        for _ in 0..1 + rng.below(4) {
+            let at = rng.below(text.len() + 1);
+            if rng.below(2) == 0 && at < text.len() {
+                text.remove(at);
+            } else {
+                text.insert(at, alphabet[rng.below(alphabet.len())]);
+            }
+        }
+        let text: String = text.into_iter().collect();
+        match yaml(&text) {
+            Err(e) => {
+                let _ = aimass_dsl::render::plain(&e);
+            }
+            Ok(p) => assert_eq!(common::ok(aim(&aimass_dsl::format_aim(&p))), p, "{text}"),
+        }
+        let Ok(p) = aim(&text) else {
+            continue;
+        };
+        let formatted = aimass_dsl::format_aim(&p);
+        let again = common::ok(aim(&formatted));
+        assert_eq!(again, p, "{text}");
+        assert_eq!(aimass_dsl::format_aim(&again), formatted, "{text}");
+        if common::yaml_expressible(&p) {
+            assert_eq!(common::ok(yaml(&aimass_dsl::emit_yaml(&p))), p, "{text}");
+        }
+    }
 }

@@ -13,7 +13,6 @@ use aimass_dsl::SourceFile;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 
-use crate::check::CheckError;
 use crate::param::Params;
 use crate::signature::ArtifactType;
 use crate::stage::StageKind;
@@ -53,24 +52,15 @@ pub struct Workflow {
 }
 
 impl Workflow {
+    /// `None` if the graph has a cycle (the checker reports cycles before sealing).
     pub(crate) fn seal(
         name: String,
         source: SourceFile,
         seed: u64,
         graph: DiGraph<StageNode, EdgeInfo>,
-    ) -> Result<Self, CheckError> {
-        let order = topological(&graph).ok_or_else(|| CheckError::Invalid {
-            message: "the pipeline has a cycle".into(),
-            span: Span::default(),
-            help: None,
-        })?;
-        Ok(Self {
-            name,
-            source,
-            seed,
-            graph,
-            order,
-        })
+    ) -> Option<Self> {
+        let order = topological(&graph)?;
+        Some(Self { name, source, seed, graph, order })
     }
 
     pub fn node(&self, name: &str) -> Option<NodeIndex> {

@@ -47,7 +47,10 @@ pub(crate) fn attach(text: &str, comments: &[Comment], nodes: &[NodeRec]) -> Com
         }
         pop_ended(&mut stack, at);
         let container = stack.last().copied().unwrap_or(&root);
-        match nodes.get(next).filter(|n| end(n.span) <= end(container.span)) {
+        match nodes
+            .get(next)
+            .filter(|n| end(n.span) <= end(container.span))
+        {
             Some(following) => out
                 .entry(following.path.clone())
                 .leading

@@ -150,7 +150,10 @@ mod tests {
         let mut errors = Vec::new();
         let s = Span::default();
         assert_eq!(number("42", s, &mut errors), ValueKind::Int(42));
-        assert_eq!(number("-9223372036854775808", s, &mut errors), ValueKind::Int(i64::MIN));
+        assert_eq!(
+            number("-9223372036854775808", s, &mut errors),
+            ValueKind::Int(i64::MIN)
+        );
         assert_eq!(number("1e-5", s, &mut errors), ValueKind::Float(1e-5));
         assert_eq!(number("2.5E3", s, &mut errors), ValueKind::Float(2500.0));
         assert!(errors.is_empty());

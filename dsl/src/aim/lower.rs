@@ -64,6 +64,9 @@ impl<'t> Lower<'t> {
         let mut end = s.end();
         loop {
             end = s.start() + self.text[s.start()..end].trim_end().len();
+            if self.comment_ends.is_empty() {
+                break;
+            }
             match self.comment_ends.get(&end) {
                 Some(&start) if start >= s.start() => end = start,
                 _ => break,
@@ -73,14 +76,21 @@ impl<'t> Lower<'t> {
     }
 
     /// Runs `f` with `segment` appended to the current path, recording the node.
-    pub fn within<T>(&mut self, segment: Segment, span: Span, f: impl FnOnce(&mut Self) -> T) -> T {
-        self.path.push(segment);
-        if let Some(nodes) = &mut self.nodes {
-            nodes.push(NodeRec {
-                path: self.path.clone(),
-                span,
-            });
-        }
+    /// The segment is built only when nodes are recorded.
+    pub fn within<T>(
+        &mut self,
+        segment: impl FnOnce() -> Segment,
+        span: Span,
+        f: impl FnOnce(&mut Self) -> T,
+    ) -> T {
+        let Some(nodes) = &mut self.nodes else {
+            return f(self);
+        };
+        self.path.push(segment());
+        nodes.push(NodeRec {
+            path: self.path.clone(),
+            span,
+        });
         let out = f(self);
         self.path.pop();
         out
@@ -109,10 +119,9 @@ impl<'t> Lower<'t> {
         let mut operands = operands.into_iter();
         match (operands.next(), op, operands.next()) {
             (Some(v), None, None) => v,
-            (Some(lhs), Some(op), Some(rhs)) => Value::new(
-                ValueKind::Compare(Box::new(lhs), op, Box::new(rhs)),
-                span,
-            ),
+            (Some(lhs), Some(op), Some(rhs)) => {
+                Value::new(ValueKind::Compare(Box::new(lhs), op, Box::new(rhs)), span)
+            }
             _ => self.bug(span, "malformed value"),
         }
     }
@@ -174,7 +183,10 @@ impl<'t> Lower<'t> {
 
     /// The content of a `string` pair, escapes resolved.
     pub fn string(&mut self, pair: Pair<'_, Rule>) -> String {
-        match pair.into_inner().find(|p| p.as_rule() == Rule::string_inner) {
+        match pair
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::string_inner)
+        {
             Some(inner) => {
                 let base = inner.as_span().start();
                 literal::unescape(inner.as_str(), base, &mut self.errors)
@@ -189,7 +201,7 @@ impl<'t> Lower<'t> {
         for p in pair.into_inner().filter(|p| p.as_rule() == Rule::value) {
             let item_span = self.span(&p);
             let index = items.len();
-            items.push(self.within(Segment::Item(index), item_span, |l| l.value(p)));
+            items.push(self.within(|| Segment::Item(index), item_span, |l| l.value(p)));
         }
         Value::new(ValueKind::List(items), span)
     }
@@ -234,7 +246,10 @@ impl<'t> Lower<'t> {
                 _ => {}
             }
         }
-        Some(Entry { key: key?, value: value? })
+        Some(Entry {
+            key: key?,
+            value: value?,
+        })
     }
 
     /// A `{ }` body: a `Map` of entries, or a `List` of comparisons. Never both.
@@ -267,10 +282,13 @@ impl<'t> Lower<'t> {
             Value::new(ValueKind::Map(entries), span)
         } else {
             let mut compares = Vec::new();
-            for p in items.into_iter().filter(|p| p.as_rule() == Rule::comparison) {
+            for p in items
+                .into_iter()
+                .filter(|p| p.as_rule() == Rule::comparison)
+            {
                 let item_span = self.span(&p);
                 let index = compares.len();
-                compares.push(self.within(Segment::Item(index), item_span, |l| l.value(p)));
+                compares.push(self.within(|| Segment::Item(index), item_span, |l| l.value(p)));
             }
             Value::new(ValueKind::List(compares), span)
         }
@@ -293,13 +311,15 @@ impl<'t> Lower<'t> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
         let key = ident(&inner.find(|p| p.as_rule() == Rule::ident)?);
-        let value = self.within(Segment::Key(key.name.clone()), span, |l| {
-            match inner.find(|p| matches!(p.as_rule(), Rule::value | Rule::block)) {
+        let value = self.within(
+            || Segment::Key(key.name.clone()),
+            span,
+            |l| match inner.find(|p| matches!(p.as_rule(), Rule::value | Rule::block)) {
                 Some(p) if p.as_rule() == Rule::block => l.block(p),
                 Some(p) => l.value(p),
                 None => l.bug(span, "entry without a value"),
-            }
-        });
+            },
+        );
         Some(Entry { key, value })
     }
 }

@@ -2,12 +2,12 @@
 //! and a lowering from pest pairs to the IR that collects every error it meets.
 
 mod attach;
+mod literal;
 mod lower;
 mod parser;
 mod pest_error;
 mod pipeline;
 mod scan;
-mod literal;
 
 use pest::Parser;
 
@@ -20,23 +20,17 @@ pub(crate) use scan::MAX_DEPTH;
 
 /// Parses a whole `.aim` file.
 pub(crate) fn parse_pipeline(text: &str) -> Result<Pipeline, Vec<SyntaxError>> {
-    let t0 = std::time::Instant::now();
     let scanned = scan::scan(text).map_err(|e| vec![e])?;
-    eprintln!("scan {:?}", t0.elapsed());
-    let t0 = std::time::Instant::now();
-    let mut pairs = AimParser::parse(Rule::file, text)
-        .map_err(|e| vec![pest_error::from_pest(&e, text)])?;
+    let mut pairs =
+        AimParser::parse(Rule::file, text).map_err(|e| vec![pest_error::from_pest(&e, text)])?;
     let Some(file) = pairs.next() else {
         return Err(vec![SyntaxError::Internal {
             message: "the parser returned nothing".to_owned(),
             span: (0, 0).into(),
         }]);
     };
-    eprintln!("pest {:?}", t0.elapsed());
-    let t0 = std::time::Instant::now();
     let mut lower = Lower::new(text, &scanned.comments, !scanned.comments.is_empty());
     let pipeline = pipeline::pipeline(&mut lower, file);
-    eprintln!("lower {:?}", t0.elapsed());
     match pipeline {
         Some(mut p) if lower.errors.is_empty() => {
             if let Some(nodes) = &lower.nodes {
@@ -52,16 +46,30 @@ pub(crate) fn parse_pipeline(text: &str) -> Result<Pipeline, Vec<SyntaxError>> {
     }
 }
 
-/// Parses one value expression spanning the whole of `text`. Only the first error is returned.
-pub(crate) fn parse_value(text: &str) -> Result<Value, SyntaxError> {
-    scan::scan(text)?;
-    let mut pairs =
-        AimParser::parse(Rule::value_only, text).map_err(|e| pest_error::from_pest(&e, text))?;
+/// What one value expression turned out to be.
+pub(crate) enum ValueText {
+    Value(Value),
+    /// The text is not a value at all (pest rejected it).
+    NotAValue(SyntaxError),
+    /// The text is shaped like a value but wrong: an overflowing integer, a bad escape, a
+    /// duplicate key, nesting too deep. Only the first such error is kept.
+    Invalid(SyntaxError),
+}
+
+/// Parses one value expression spanning the whole of `text`.
+pub(crate) fn parse_value(text: &str) -> ValueText {
+    if let Err(e) = scan::scan(text) {
+        return ValueText::Invalid(e);
+    }
+    let mut pairs = match AimParser::parse(Rule::value_only, text) {
+        Ok(pairs) => pairs,
+        Err(e) => return ValueText::NotAValue(pest_error::from_pest(&e, text)),
+    };
     let value = pairs
         .next()
         .and_then(|only| only.into_inner().find(|p| p.as_rule() == Rule::value));
     let Some(value) = value else {
-        return Err(SyntaxError::Internal {
+        return ValueText::Invalid(SyntaxError::Internal {
             message: "the parser returned no value".to_owned(),
             span: (0, 0).into(),
         });
@@ -69,7 +77,7 @@ pub(crate) fn parse_value(text: &str) -> Result<Value, SyntaxError> {
     let mut lower = Lower::new(text, &[], false);
     let value = lower.value(value);
     match lower.errors.into_iter().min_by_key(SyntaxError::offset) {
-        Some(first) => Err(first),
-        None => Ok(value),
+        Some(first) => ValueText::Invalid(first),
+        None => ValueText::Value(value),
     }
 }

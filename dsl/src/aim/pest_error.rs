@@ -13,7 +13,8 @@ use super::parser::Rule;
 use crate::errors::SyntaxError;
 use crate::ir::Span;
 
-const VALUE_HELP: &str = "a value is a number (`6`, `0.2`, `10%`, `2..12`), a string (`\"text\"`), \
+const VALUE_HELP: &str =
+    "a value is a number (`6`, `0.2`, `10%`, `2..12`), a string (`\"text\"`), \
 `true` or `false`, a name (`raw`, `parts.train`), a call (`bayes(trials = 60)`), a list `[a, b]` \
 or a block `{ key = value }`";
 
@@ -36,7 +37,11 @@ pub(crate) fn from_pest(err: &Error<Rule>, text: &str) -> SyntaxError {
         // an input unusual enough to say so plainly.
         ErrorVariant::CustomError { message } => (message.clone(), Vec::new()),
     };
-    let opened = if at_eof { unclosed_bracket(text, pos) } else { None };
+    let opened = if at_eof {
+        unclosed_bracket(text, pos)
+    } else {
+        None
+    };
     let help = help_for(&rules, at_eof, opened.map(|o| (o, text)));
     SyntaxError::Unexpected {
         message: format!("unexpected {found}"),
@@ -72,7 +77,10 @@ fn found_at(text: &str, pos: usize) -> (String, usize) {
 fn simplify(positives: &[Rule]) -> Vec<Rule> {
     use Rule::*;
     const VALUE_STARTS: [Rule; 8] = [numeric, number, string, boolean, list, call, path, value];
-    let value_starts = positives.iter().filter(|r| VALUE_STARTS.contains(r)).count();
+    let value_starts = positives
+        .iter()
+        .filter(|r| VALUE_STARTS.contains(r))
+        .count();
     let mut rules: Vec<Rule> = positives
         .iter()
         .map(|r| match r {
@@ -89,13 +97,19 @@ fn simplify(positives: &[Rule]) -> Vec<Rule> {
     let has = |rules: &[Rule], r: Rule| rules.contains(&r);
     // After a complete item, what could still follow it (an operator, another entry) is never
     // what is missing: the closing bracket or separator is.
-    if [rbrace, rbracket, rparen, comma].iter().any(|r| has(&rules, *r)) {
+    if [rbrace, rbracket, rparen, comma]
+        .iter()
+        .any(|r| has(&rules, *r))
+    {
         rules.retain(|r| !matches!(r, cmp_op | comparison | ident | entry | lparen | value));
     }
     if has(&rules, eq) {
         rules.retain(|r| *r != lparen);
     }
-    if [kw_pipeline, kw_plugin, kw_stage].iter().any(|r| has(&rules, *r)) {
+    if [kw_pipeline, kw_plugin, kw_stage]
+        .iter()
+        .any(|r| has(&rules, *r))
+    {
         rules.retain(|r| *r != EOI);
     }
     rules.sort_by_key(|r| rank(*r));
@@ -200,7 +214,8 @@ fn help_for(rules: &[Rule], at_eof: bool, opened: Option<(usize, &str)>) -> Stri
         return "a stage is declared as `stage NAME: KIND { ... }`, e.g. `stage raw: collect { source = \"data.csv\" }`".to_owned();
     }
     if has(eq) && has(cmp_op) {
-        return "write `name = value` for an entry, or `name >= number` for a comparison".to_owned();
+        return "write `name = value` for an entry, or `name >= number` for a comparison"
+            .to_owned();
     }
     if has(value) || has(number) {
         return VALUE_HELP.to_owned();

@@ -41,7 +41,7 @@ pub(crate) fn pipeline(lower: &mut Lower<'_>, file: Pair<'_, Rule>) -> Option<Pi
                         first: first.into(),
                     });
                 }
-                let lowered = lower.within(Segment::Header, span, |l| self::header(l, item));
+                let lowered = lower.within(|| Segment::Header, span, |l| self::header(l, item));
                 if header.is_none() {
                     header = lowered.map(|h| (h, span));
                 }
@@ -60,8 +60,13 @@ pub(crate) fn pipeline(lower: &mut Lower<'_>, file: Pair<'_, Rule>) -> Option<Pi
         }
         first_item.get_or_insert(span);
     }
-    check_duplicate_names("plugin", plugins.iter().map(|p: &PluginDecl| &p.name), &mut lower.errors);
-    check_duplicate_names("stage", stages.iter().map(|s: &StageDecl| &s.name), &mut lower.errors);
+    check_duplicate_names(
+        "plugin",
+        plugins.iter().map(|p: &PluginDecl| &p.name),
+        &mut lower.errors,
+    );
+    // Duplicate stage names are the checker's to report, together with every other problem
+    // of a syntactically valid file (YAML reports them as duplicate keys, which they are).
     let Some((header, _)) = header else {
         let at = first_item.map_or(file_span.offset, |s| s.offset);
         lower.errors.insert(
@@ -155,7 +160,11 @@ fn plugin(lower: &mut Lower<'_>, pair: Pair<'_, Rule>) -> Option<PluginDecl> {
     let name = ident(&inner.find(|p| p.as_rule() == Rule::ident)?);
     let path_pair = inner.find(|p| p.as_rule() == Rule::string)?;
     let path_span = lower.span(&path_pair);
-    let path = lower.within(Segment::Plugin(name.name.clone()), span, |l| l.string(path_pair));
+    let path = lower.within(
+        || Segment::Plugin(name.name.clone()),
+        span,
+        |l| l.string(path_pair),
+    );
     Some(PluginDecl {
         name,
         path: Spanned {
@@ -171,10 +180,14 @@ fn stage(lower: &mut Lower<'_>, pair: Pair<'_, Rule>) -> Option<StageDecl> {
     let name = ident(&inner.find(|p| p.as_rule() == Rule::ident)?);
     let kind = kind_ref(inner.find(|p| p.as_rule() == Rule::kind)?)?;
     let body = inner.find(|p| p.as_rule() == Rule::block)?;
-    let entries = lower.within(Segment::Stage(name.name.clone()), span, |l| {
-        let body = l.block(body);
-        entries_or_report(l, body, "a stage body", "parameters")
-    });
+    let entries = lower.within(
+        || Segment::Stage(name.name.clone()),
+        span,
+        |l| {
+            let body = l.block(body);
+            entries_or_report(l, body, "a stage body", "parameters")
+        },
+    );
     for entry in entries.iter().filter(|e| e.key.name == "kind") {
         lower.errors.push(SyntaxError::ReservedKey {
             key: entry.key.name.clone(),

@@ -43,7 +43,9 @@ pub(crate) fn scan(text: &str) -> Result<Scan, SyntaxError> {
             }
             b'#' => {
                 let end = find_line_end(bytes, i);
-                let own_line = bytes[line_start..i].iter().all(|b| *b == b' ' || *b == b'\t');
+                let own_line = bytes[line_start..i]
+                    .iter()
+                    .all(|b| *b == b' ' || *b == b'\t');
                 comments.push(Comment {
                     offset: i,
                     text: text[i..end].trim_end().to_owned(),
@@ -101,7 +103,11 @@ mod tests {
     #[test]
     fn comments_outside_strings_only() {
         let scan = scan("a = \"x # y\" # real\n  # own\n").unwrap();
-        let texts: Vec<_> = scan.comments.iter().map(|c| (c.text.as_str(), c.own_line)).collect();
+        let texts: Vec<_> = scan
+            .comments
+            .iter()
+            .map(|c| (c.text.as_str(), c.own_line))
+            .collect();
         assert_eq!(texts, [("# real", false), ("# own", true)]);
     }
 

@@ -42,7 +42,8 @@ impl Printer<'_> {
         self.path.push(Segment::Header);
         self.leading(0, false);
         self.out.push_str("pipeline ");
-        self.out.push_str(&inline::string(&p.name.name, Target::Aim));
+        self.out
+            .push_str(&inline::string(&p.name.name, Target::Aim));
         self.out.push_str(" {");
         let mut settings = Vec::new();
         if let Some(seed) = &p.seed {
@@ -65,7 +66,8 @@ impl Printer<'_> {
             self.out.push_str("plugin ");
             self.out.push_str(&plugin.name.name);
             self.out.push_str(" = ");
-            self.out.push_str(&inline::string(&plugin.path.value, Target::Aim));
+            self.out
+                .push_str(&inline::string(&plugin.path.value, Target::Aim));
             self.trailing();
             self.path.pop();
         }
@@ -118,7 +120,9 @@ impl Printer<'_> {
             ValueKind::List(items) if !items.is_empty() && all_compares(items) => {
                 let text = inline::value(v, Target::Aim);
                 // `key { a >= 1 }`: the list's brackets become braces.
-                let body = text.get(1..text.len().saturating_sub(1)).unwrap_or_default();
+                let body = text
+                    .get(1..text.len().saturating_sub(1))
+                    .unwrap_or_default();
                 if !inside && fits(prefix_width + 4 + cols(body)) {
                     self.out.push_str(&format!("{key} {{ {body} }}"));
                 } else {
@@ -226,7 +230,11 @@ impl Printer<'_> {
 
     /// Ends the current line, with the node's trailing comment if it has one.
     fn trailing(&mut self) {
-        if let Some(t) = self.comments.get(&self.path).and_then(|c| c.trailing.as_ref()) {
+        if let Some(t) = self
+            .comments
+            .get(&self.path)
+            .and_then(|c| c.trailing.as_ref())
+        {
             self.out.push_str("  ");
             self.out.push_str(t);
         }

@@ -167,7 +167,10 @@ mod tests {
 
     #[test]
     fn strings_escape() {
-        assert_eq!(string("a\"b\\c\nd\u{1}", Target::Aim), r#""a\"b\\c\nd\u{1}""#);
+        assert_eq!(
+            string("a\"b\\c\nd\u{1}", Target::Aim),
+            r#""a\"b\\c\nd\u{1}""#
+        );
         assert_eq!(string("a: #b", Target::YamlPlain), r#""a\u{3A} \u{23}b""#);
         assert_eq!(string("a: #b", Target::Aim), r#""a: #b""#);
     }

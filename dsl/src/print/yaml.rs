@@ -55,7 +55,12 @@ impl Emitter<'_> {
             for plugin in &p.plugins {
                 self.path.push(Segment::Plugin(plugin.name.name.clone()));
                 self.comment_lines(1, true, true);
-                let _ = write!(self.out, "  {}: {}", plugin.name.name, quoted(&plugin.path.value));
+                let _ = write!(
+                    self.out,
+                    "  {}: {}",
+                    plugin.name.name,
+                    quoted(&plugin.path.value)
+                );
                 self.end_line();
                 self.path.pop();
             }
@@ -175,7 +180,11 @@ impl Emitter<'_> {
     }
 
     fn end_line(&mut self) {
-        if let Some(t) = self.comments.get(&self.path).and_then(|c| c.trailing.as_ref()) {
+        if let Some(t) = self
+            .comments
+            .get(&self.path)
+            .and_then(|c| c.trailing.as_ref())
+        {
             self.out.push_str("  ");
             self.out.push_str(t);
         }

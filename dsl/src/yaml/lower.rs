@@ -7,6 +7,7 @@
 use saphyr_parser::ScalarStyle;
 
 use super::tree::{Node, NodeKind};
+use crate::aim::ValueText;
 use crate::errors::{SyntaxError, NAME_HELP};
 use crate::ir::{Arg, Entry, Ident, Span, Spanned, Value, ValueKind};
 use crate::keys::{check_duplicate_keys, is_ident};
@@ -51,21 +52,31 @@ impl YamlLower<'_> {
             self.errors.push(SyntaxError::Null { span: span.into() });
             return None;
         }
-        let Ok(mut value) = crate::aim::parse_value(text) else {
-            return Some(Value::new(ValueKind::Str(text.to_owned()), span));
-        };
         // Spans of a value parsed alone are relative to its text: move them to the scalar.
         // A scalar folded over several lines no longer matches the file; its parts all point
         // at the whole scalar.
         let verbatim = self.text.get(span.offset..span.offset + span.len) == Some(text);
-        respan(&mut value, &|s: Span| {
+        let place = |s: Span| {
             if verbatim {
                 Span::new(s.offset + span.offset, s.len)
             } else {
                 span
             }
-        });
-        Some(value)
+        };
+        match crate::aim::parse_value(text) {
+            ValueText::Value(mut value) => {
+                respan(&mut value, &place);
+                Some(value)
+            }
+            ValueText::NotAValue(_) => Some(Value::new(ValueKind::Str(text.to_owned()), span)),
+            // Written as a value but a wrong one (`99999999999999999999`): a string would
+            // hide the mistake.
+            ValueText::Invalid(e) => {
+                self.errors
+                    .push(e.relocate(|s| place(Span::new(s.offset(), s.len())).into()));
+                None
+            }
+        }
     }
 
     /// The entries of a mapping, with duplicate and malformed keys reported.

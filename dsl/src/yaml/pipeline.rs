@@ -44,7 +44,9 @@ pub(crate) fn pipeline(l: &mut YamlLower<'_>, root: Option<Node>) -> Option<Pipe
         keys.push(Ident::new(key.value.clone(), key.span));
         match key.value.as_str() {
             "pipeline" => {
-                name = l.text_of(v, "`pipeline`").map(|t| Ident::new(t.value, t.span));
+                name = l
+                    .text_of(v, "`pipeline`")
+                    .map(|t| Ident::new(t.value, t.span));
             }
             "description" => description = l.text_of(v, "`description`"),
             "seed" => seed = self::seed(l, v),
@@ -67,7 +69,10 @@ pub(crate) fn pipeline(l: &mut YamlLower<'_>, root: Option<Node>) -> Option<Pipe
     }
     check_duplicate_idents(keys.iter(), &mut l.errors);
     let Some(name) = name else {
-        if !pairs.iter().any(|(k, _)| scalar_text(k) == Some("pipeline")) {
+        if !pairs
+            .iter()
+            .any(|(k, _)| scalar_text(k) == Some("pipeline"))
+        {
             l.errors.push(SyntaxError::MissingKey {
                 what: "the file".to_owned(),
                 key: "pipeline",
@@ -236,7 +241,9 @@ fn kind_ref(l: &mut YamlLower<'_>, node: &Node) -> Option<KindRef> {
             what: "stage kind",
             text: text.value.clone(),
             span: span.into(),
-            help: format!("a kind is a name (`collect`) or a plugin's kind (`rfm.segment`); {NAME_HELP}"),
+            help: format!(
+                "a kind is a name (`collect`) or a plugin's kind (`rfm.segment`); {NAME_HELP}"
+            ),
         });
         return None;
     }

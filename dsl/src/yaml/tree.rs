@@ -45,7 +45,10 @@ impl Node {
             NodeKind::Scalar { .. } => 1,
             NodeKind::Seq(items) => 1 + items.iter().map(Node::size).sum::<usize>(),
             NodeKind::Map(pairs) => {
-                1 + pairs.iter().map(|(k, v)| k.size() + v.size()).sum::<usize>()
+                1 + pairs
+                    .iter()
+                    .map(|(k, v)| k.size() + v.size())
+                    .sum::<usize>()
             }
         }
     }
@@ -137,7 +140,9 @@ impl Builder<'_> {
             }
             Event::SequenceStart(anchor, ref tag) | Event::MappingStart(anchor, ref tag) => {
                 if tag.is_some() {
-                    errors.push(SyntaxError::Tag { span: span.into() });
+                    errors.push(SyntaxError::Tag {
+                        span: self.first_line(span).into(),
+                    });
                 }
                 if self.stack.len() >= MAX_DEPTH {
                     return Err(SyntaxError::TooDeep {
@@ -217,6 +222,16 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// `span` cut at its first line break: a tagged block mapping's event spans its content.
+    fn first_line(&self, span: Span) -> Span {
+        let text = self.offsets.text();
+        let len = text
+            .get(span.offset..span.offset + span.len)
+            .and_then(|s| s.find('\n'))
+            .unwrap_or(span.len);
+        Span::new(span.offset, len)
+    }
+
     fn scan_error(&mut self, e: &ScanError) -> SyntaxError {
         let at = self.offsets.byte(e.marker().index());
         // saphyr bounds flow nesting on its own; say so in the words used for `.aim`.
@@ -237,8 +252,23 @@ impl Builder<'_> {
         SyntaxError::Yaml {
             message: format!("YAML syntax error{where_}: {}", e.info()),
             span: Span::new(at, 0).into(),
-            help: "check the indentation and the `:` after each key; quote values that contain `: ` or ` #`".to_owned(),
+            help: scan_help(e.info(), at_eof).to_owned(),
         }
+    }
+}
+
+/// What to do about one of saphyr's messages.
+fn scan_help(info: &str, at_eof: bool) -> &'static str {
+    if info.contains("unknown anchor") {
+        "an alias `*name` repeats a value anchored earlier with `&name`: define the anchor first"
+    } else if info.contains("escape") {
+        "in a double-quoted YAML string write `\\\\` for a backslash, or use single quotes"
+    } else if info.contains("mapping values are not allowed") {
+        "a value containing `: ` must be quoted, e.g. `source: \"data: telco.csv\"`"
+    } else if at_eof {
+        "the file ends early: finish the last value and close every `[` and `{`"
+    } else {
+        "check the indentation and the `:` after each key; quote values that contain `: ` or ` #`"
     }
 }
 

@@ -30,3 +30,37 @@ pub fn err(result: Result<Pipeline, SyntaxErrors>) -> String {
         Err(e) => render::plain(&e),
     }
 }
+
+pub mod generate;
+
+/// False when the pipeline holds a value the YAML form cannot carry (see `emit_yaml`'s notes):
+/// a comparison whose left side is a string, list or map, or a name spelled like YAML's null.
+pub fn yaml_expressible(p: &Pipeline) -> bool {
+    use aimass_dsl::ir::{Arg, Value, ValueKind};
+    fn ok(v: &Value) -> bool {
+        match &v.kind {
+            ValueKind::Compare(lhs, _, rhs) => {
+                !matches!(
+                    lhs.kind,
+                    ValueKind::Str(_) | ValueKind::List(_) | ValueKind::Map(_)
+                ) && ok(lhs)
+                    && ok(rhs)
+            }
+            ValueKind::Path(parts) => {
+                !(parts.len() == 1 && matches!(parts[0].name.as_str(), "null" | "Null" | "NULL"))
+            }
+            ValueKind::List(items) => items.iter().all(ok),
+            ValueKind::Map(entries) => entries.iter().all(|e| ok(&e.value)),
+            ValueKind::Range(lo, hi) => ok(lo) && ok(hi),
+            ValueKind::Call(call) => call.args.iter().all(|a| match a {
+                Arg::Positional(v) => ok(v),
+                Arg::Named(e) => ok(&e.value),
+            }),
+            _ => true,
+        }
+    }
+    p.params.iter().all(|e| ok(&e.value))
+        && p.stages
+            .iter()
+            .all(|s| s.entries.iter().all(|e| ok(&e.value)))
+}

@@ -54,7 +54,8 @@ mod tests {
         let base = record();
         assert_eq!(base.key(), record().key());
         assert_eq!(base.key().len(), 64);
-        let variants: Vec<Box<dyn Fn(&mut KeyRecord)>> = vec![
+        type Change = Box<dyn Fn(&mut KeyRecord)>;
+        let variants: Vec<Change> = vec![
             Box::new(|r| r.cache_format += 1),
             Box::new(|r| r.engine = "0.2.0".into()),
             Box::new(|r| r.kind = "tune".into()),

@@ -74,7 +74,7 @@ pub fn check(
 
     if !errors.is_empty() {
         // Report in the order the user reads the file.
-        errors.sort_by_key(|e| first_offset(e));
+        errors.sort_by_key(first_offset);
         return Err(CheckErrors {
             file: src.name.clone(),
             src: src.named_source(),
@@ -82,10 +82,14 @@ pub fn check(
         });
     }
     let seed = pipeline.seed.as_ref().map(|s| s.value as u64).unwrap_or(0);
-    Workflow::seal(pipeline.name.name.clone(), src.clone(), seed, graph).map_err(|e| CheckErrors {
+    Workflow::seal(pipeline.name.name.clone(), src.clone(), seed, graph).ok_or_else(|| CheckErrors {
         file: src.name.clone(),
         src: src.named_source(),
-        errors: vec![e],
+        errors: vec![CheckError::Invalid {
+            message: "internal error: the pipeline has a cycle that was not reported".into(),
+            span: Span::default(),
+            help: None,
+        }],
     })
 }
 

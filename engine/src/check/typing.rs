@@ -56,9 +56,9 @@ impl<'a> Typer<'a> {
             (Ty::Int, ValueKind::Int(v)) => ok(PKind::Int(*v)),
             (Ty::Float, ValueKind::Int(v)) => ok(PKind::Float(*v as f64)),
             (Ty::Float, ValueKind::Float(v)) => ok(PKind::Float(*v)),
-            (Ty::Fraction, ValueKind::Float(v)) => ok(PKind::Float(*v)),
-            (Ty::Fraction, ValueKind::Int(v @ (0 | 1))) => ok(PKind::Float(*v as f64)),
-            (Ty::Fraction, ValueKind::Percent(v)) => ok(PKind::Float(v / 100.0)),
+            (Ty::Fraction, ValueKind::Float(_) | ValueKind::Int(_) | ValueKind::Percent(_)) => {
+                self.fraction(param, &value.kind, span)
+            }
             (Ty::Bool, ValueKind::Bool(b)) => ok(PKind::Bool(*b)),
             (Ty::Word(words), ValueKind::Path(p)) if p.len() == 1 => {
                 self.word(param, &p[0].name, words, span)
@@ -276,6 +276,25 @@ impl<'a> Typer<'a> {
         }
         self.expanding.push(name.clone());
         Some(Some((name.clone(), entry.value.clone())))
+    }
+
+    /// A share in [0, 1], written `0.2` or `20%`.
+    fn fraction(&mut self, param: &str, v: &ValueKind, span: Span) -> Option<ParamValue> {
+        let x = match v {
+            ValueKind::Float(f) => *f,
+            ValueKind::Int(i) => *i as f64,
+            ValueKind::Percent(p) => p / 100.0,
+            _ => return None,
+        };
+        if !(0.0..=1.0).contains(&x) {
+            let written = match v {
+                ValueKind::Percent(p) => format!("{p}%"),
+                _ => format!("{x}"),
+            };
+            self.errors.push(CheckError::OutOfRange { param: param.to_string(), value: written, span, lo: 0.0, hi: 1.0 });
+            return None;
+        }
+        Some(ParamValue::new(PKind::Float(x), span))
     }
 
     fn word(&mut self, param: &str, w: &str, words: &[String], span: Span) -> Option<ParamValue> {
