@@ -12,12 +12,18 @@ fn pipeline(stages: usize) -> String {
     s.push_str("stage raw: collect { source = \"data.csv\" }\n");
     for i in 0..stages - 1 {
         // A chain of cleans with a model branching off every tenth stage.
-        let input = if i == 0 { "raw".to_string() } else { format!("c{}", i - 1) };
+        let input = if i == 0 {
+            "raw".to_string()
+        } else {
+            format!("c{}", i - 1)
+        };
         if i % 10 == 9 {
             s.push_str(&format!(
                 "stage c{i}: model {{ input = {input}, target = \"y\", algorithm = decision_tree, max_depth = params.depth }}\n"
             ));
-            s.push_str(&format!("stage d{i}: clean {{ input = {input}, dedupe = true }}\n"));
+            s.push_str(&format!(
+                "stage d{i}: clean {{ input = {input}, dedupe = true }}\n"
+            ));
         } else {
             s.push_str(&format!(
                 "stage c{i}: clean {{ input = {input}, impute = {{ numeric = median }}, one_hot = [\"a\", \"b\"] }}\n"

@@ -34,6 +34,18 @@ pub enum Command {
         #[command(subcommand)]
         command: CacheCommand,
     },
+    /// Show the latest metrics of every evaluate stage (`--diff`: against the previous result).
+    Metrics {
+        file: PathBuf,
+        /// Compare each stage's metrics with its previous distinct result.
+        #[arg(long)]
+        diff: bool,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// Cache directory (default: .aimass/cache next to the pipeline file).
+        #[arg(long, env = "AIMASS_CACHE_DIR", value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+    },
     /// List the stage kinds, or describe one.
     Stages {
         /// A stage kind, e.g. `model`.

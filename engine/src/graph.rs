@@ -60,7 +60,13 @@ impl Workflow {
         graph: DiGraph<StageNode, EdgeInfo>,
     ) -> Option<Self> {
         let order = topological(&graph)?;
-        Some(Self { name, source, seed, graph, order })
+        Some(Self {
+            name,
+            source,
+            seed,
+            graph,
+            order,
+        })
     }
 
     pub fn node(&self, name: &str) -> Option<NodeIndex> {

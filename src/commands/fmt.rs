@@ -25,7 +25,11 @@ pub fn run(file: &Path, write: bool, check: bool) -> i32 {
         if canonical == src.text {
             return 0;
         }
-        eprintln!("{}: not in canonical form (run `aimass fmt --write {}`)", file.display(), file.display());
+        eprintln!(
+            "{}: not in canonical form (run `aimass fmt --write {}`)",
+            file.display(),
+            file.display()
+        );
         return 1;
     }
     if write {

@@ -5,6 +5,7 @@ mod check;
 mod convert;
 mod fmt;
 mod graph;
+mod metrics;
 mod plan;
 mod run;
 mod stages;
@@ -17,6 +18,12 @@ pub fn dispatch(cli: Cli) -> i32 {
         Command::Run(args) => run::run(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Cache { command } => cache::run(command),
+        Command::Metrics {
+            file,
+            diff,
+            format,
+            cache_dir,
+        } => metrics::run(&file, diff, format, cache_dir.as_deref()),
         Command::Stages { kind } => stages::run(kind.as_deref()),
         Command::Graph { file, format } => graph::run(&file, format),
         Command::Fmt { file, write, check } => fmt::run(&file, write, check),

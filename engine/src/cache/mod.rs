@@ -32,7 +32,10 @@
 //! # Crash safety and concurrency
 //!
 //! Every file is written under `tmp/` and renamed into place; a rename is atomic, so a
-//! reader sees a whole file or none. Objects are written before the entry that names them,
+//! reader sees a whole file or none. Files are not fsynced: that would protect against an
+//! OS crash or power loss, not a killed process, and costs more than the rest of a small
+//! stage's bookkeeping; instead every object's content is checked against its hash when it
+//! is loaded, so a file damaged by an OS crash is reported, never used. Objects are written before the entry that names them,
 //! and an entry is trusted only when each object it names exists with the recorded size: a
 //! `kill -9` at any moment leaves at worst unreferenced objects or temporary files (which
 //! `cache gc` removes), never an entry a later run would trust. Two processes may write the

@@ -155,18 +155,27 @@ impl Cache {
 
     /// Writes to a unique temporary file, then renames it into place.
     pub fn write_atomic(&self, path: &Path, bytes: &[u8]) -> io::Result<()> {
-        let tmp_dir = self.root.join("tmp");
-        fs::create_dir_all(&tmp_dir)?;
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        let tmp = tmp_dir.join(unique_name());
-        let result = (|| {
-            let mut f = fs::File::create(&tmp)?;
-            f.write_all(bytes)?;
-            f.sync_data()?;
-            fs::rename(&tmp, path)
-        })();
+        let tmp = self.root.join("tmp").join(unique_name());
+        // Directories are created on first need only: a run writes thousands of files and
+        // a `create_dir_all` per file would cost more than the writes.
+        let mut f = match fs::File::create(&tmp) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::create_dir_all(self.root.join("tmp"))?;
+                fs::File::create(&tmp)?
+            }
+            other => other?,
+        };
+        let result = f
+            .write_all(bytes)
+            .and_then(|()| match fs::rename(&tmp, path) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    if let Some(parent) = path.parent() {
+                        fs::create_dir_all(parent)?;
+                    }
+                    fs::rename(&tmp, path)
+                }
+                other => other,
+            });
         if result.is_err() {
             let _ = fs::remove_file(&tmp);
         }

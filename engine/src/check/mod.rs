@@ -82,14 +82,16 @@ pub fn check(
         });
     }
     let seed = pipeline.seed.as_ref().map(|s| s.value as u64).unwrap_or(0);
-    Workflow::seal(pipeline.name.name.clone(), src.clone(), seed, graph).ok_or_else(|| CheckErrors {
-        file: src.name.clone(),
-        src: src.named_source(),
-        errors: vec![CheckError::Invalid {
-            message: "internal error: the pipeline has a cycle that was not reported".into(),
-            span: Span::default(),
-            help: None,
-        }],
+    Workflow::seal(pipeline.name.name.clone(), src.clone(), seed, graph).ok_or_else(|| {
+        CheckErrors {
+            file: src.name.clone(),
+            src: src.named_source(),
+            errors: vec![CheckError::Invalid {
+                message: "internal error: the pipeline has a cycle that was not reported".into(),
+                span: Span::default(),
+                help: None,
+            }],
+        }
     })
 }
 

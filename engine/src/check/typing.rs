@@ -291,7 +291,13 @@ impl<'a> Typer<'a> {
                 ValueKind::Percent(p) => format!("{p}%"),
                 _ => format!("{x}"),
             };
-            self.errors.push(CheckError::OutOfRange { param: param.to_string(), value: written, span, lo: 0.0, hi: 1.0 });
+            self.errors.push(CheckError::OutOfRange {
+                param: param.to_string(),
+                value: written,
+                span,
+                lo: 0.0,
+                hi: 1.0,
+            });
             return None;
         }
         Some(ParamValue::new(PKind::Float(x), span))

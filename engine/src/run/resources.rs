@@ -5,11 +5,39 @@
 //! peak memory is the process's high-water mark when the stage ended. Both are exact for a
 //! stage that ran alone (e.g. `--jobs 1`, or the only ready stage).
 
+use std::cell::RefCell;
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
 use std::time::Duration;
+
+thread_local! {
+    // Kept open per thread: re-reading an open /proc file is a seek and a read, where
+    // opening it each time would dominate the bookkeeping of a small stage.
+    static STAT: RefCell<Option<File>> = const { RefCell::new(None) };
+    static STATUS: RefCell<Option<File>> = const { RefCell::new(None) };
+}
+
+/// The current text of a /proc file, through a handle kept open by this thread.
+fn read_proc(
+    cell: &'static std::thread::LocalKey<RefCell<Option<File>>>,
+    path: &str,
+) -> Option<String> {
+    cell.with(|c| {
+        let mut slot = c.borrow_mut();
+        if slot.is_none() {
+            *slot = File::open(path).ok();
+        }
+        let f = slot.as_mut()?;
+        f.seek(SeekFrom::Start(0)).ok()?;
+        let mut text = String::new();
+        f.read_to_string(&mut text).ok()?;
+        Some(text)
+    })
+}
 
 /// User + system CPU time of the whole process so far.
 pub fn process_cpu_time() -> Duration {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+    let Some(stat) = read_proc(&STAT, "/proc/self/stat") else {
         return Duration::ZERO;
     };
     // Fields after the command name (which may contain spaces) start after the last ')'.
@@ -30,7 +58,7 @@ pub fn process_cpu_time() -> Duration {
 
 /// The process's peak resident set size in bytes (VmHWM).
 pub fn peak_rss_bytes() -> u64 {
-    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+    let Some(status) = read_proc(&STATUS, "/proc/self/status") else {
         return 0;
     };
     status

@@ -25,14 +25,34 @@ use super::resources::{peak_rss_bytes, process_cpu_time};
 
 /// A stage that failed, or whose quality gate was not met, as a diagnostic on the pipeline
 /// file: the stage's name is labelled along with whatever the stage itself pointed at.
-#[derive(Debug, thiserror::Error)]
-#[error("stage `{stage}` ({kind}) failed: {}", .error.message)]
+#[derive(Debug)]
 pub struct RunError {
     pub stage: String,
     pub kind: String,
     pub error: StageError,
     pub src: NamedSource<String>,
     pub stage_span: aimass_dsl::ir::Span,
+}
+
+impl std::fmt::Display for RunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "stage `{}` ({}) failed: {}",
+            self.stage, self.kind, self.error.message
+        )
+    }
+}
+
+/// The chain below the stage's own message (an I/O error, a polars error, ...) is shown by
+/// miette as "caused by" lines.
+impl std::error::Error for RunError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error
+            .cause
+            .as_deref()
+            .map(|c| c as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl Diagnostic for RunError {
