@@ -1,5 +1,7 @@
 //! The aimass standard library: the built-in stage kinds and the ML they need.
 
+pub mod data;
+pub mod estimator;
 pub mod kinds;
 pub mod ml;
 

@@ -1,6 +1,19 @@
 //! `clean`: row filters and fitted column transforms, recorded as a recipe.
+//!
+//! The work is in `crate::data::clean`; this file declares the parameters and reads them.
 
-use aimass_engine::{ArtifactType, CallSig, ParamSig, ParamValue, Signature, Ty};
+use std::sync::Arc;
+
+use aimass_engine::{
+    Artifact, ArtifactType, CallSig, Frame, Outputs, ParamSig, ParamValue, Params, RunContext,
+    Signature, StageError, StageKind, Ty,
+};
+
+use crate::data::{clean, spec, Recipe};
+
+/// The expression syntax, for `aimass stages clean`.
+const EXPRESSIONS: &str = "columns (bare or `backquoted`), numbers, 'text', true/false, + - * /, \
+     = != < <= > >=, and/or/not, `x is [not] null`, abs sqrt log exp round min max";
 
 /// What `standardize`, `min_max` and `one_hot` accept: everything of a type, or columns.
 fn selection(all: &str) -> Ty {
@@ -8,15 +21,42 @@ fn selection(all: &str) -> Ty {
 }
 
 pub fn signature() -> Signature {
-    let impute_rule = Ty::OneOf(vec![Ty::words(&["mean", "median", "mode"]), Ty::Float, Ty::Str]);
+    let impute_rule = Ty::OneOf(vec![
+        Ty::words(&["mean", "median", "mode"]),
+        Ty::Float,
+        Ty::Str,
+    ]);
     let clip = Ty::Call(vec![
         CallSig::new("iqr")
-            .param(ParamSig::with_default("k", Ty::Float, ParamValue::float(1.5), "fence width in IQRs"))
-            .param(ParamSig::optional("columns", Ty::list(Ty::Str), "default: every numeric column")),
+            .param(ParamSig::with_default(
+                "k",
+                Ty::Float,
+                ParamValue::float(1.5),
+                "fence width in IQRs",
+            ))
+            .param(ParamSig::optional(
+                "columns",
+                Ty::list(Ty::Str),
+                "default: every numeric column",
+            )),
         CallSig::new("quantiles")
-            .param(ParamSig::with_default("lo", Ty::Fraction, ParamValue::float(0.01), "lower quantile"))
-            .param(ParamSig::with_default("hi", Ty::Fraction, ParamValue::float(0.99), "upper quantile"))
-            .param(ParamSig::optional("columns", Ty::list(Ty::Str), "default: every numeric column")),
+            .param(ParamSig::with_default(
+                "lo",
+                Ty::Fraction,
+                ParamValue::float(0.01),
+                "lower quantile",
+            ))
+            .param(ParamSig::with_default(
+                "hi",
+                Ty::Fraction,
+                ParamValue::float(0.99),
+                "upper quantile",
+            ))
+            .param(ParamSig::optional(
+                "columns",
+                Ty::list(Ty::Str),
+                "default: every numeric column",
+            )),
     ]);
     Signature::new(
         "clean",
@@ -33,8 +73,12 @@ pub fn signature() -> Signature {
         Ty::MapOf(Box::new(Ty::words(&["int", "float", "str", "bool"]))),
         "{ column = float }",
     ))
-    .param(ParamSig::optional("derive", Ty::MapOf(Box::new(Ty::Str)), "{ new_column = \"expression\" }"))
-    .param(ParamSig::optional("filter", Ty::Str, "keep rows where the expression holds"))
+    .param(ParamSig::optional(
+        "derive",
+        Ty::MapOf(Box::new(Ty::Str)),
+        &format!("{{ new_column = \"expression\" }}; expressions: {EXPRESSIONS}"),
+    ))
+    .param(ParamSig::optional("filter", Ty::Str, "keep rows where the expression is true (null counts as false)"))
     .param(ParamSig::optional("dedupe", Ty::OneOf(vec![Ty::Bool, Ty::list(Ty::Str)]), "drop duplicate rows (all columns, or a subset)"))
     .param(ParamSig::optional(
         "drop_missing",
@@ -44,7 +88,7 @@ pub fn signature() -> Signature {
     .param(ParamSig::optional(
         "impute",
         Ty::MapOf(Box::new(impute_rule)),
-        "{ numeric = median, categorical = mode, column = 0 }",
+        "{ numeric = median, categorical = mode, column = 0 }: type keys and column keys (a column key wins)",
     ))
     .param(ParamSig::optional("clip", clip, "clip outliers: iqr(k = 1.5) or quantiles(lo = 0.01, hi = 0.99)"))
     .param(ParamSig::optional("standardize", selection("all_numeric"), "z-score numeric columns"))
@@ -54,19 +98,52 @@ pub fn signature() -> Signature {
         Ty::OneOf(vec![Ty::list(Ty::Str), Ty::MapOf(Box::new(Ty::list(Ty::Str)))]),
         "encode categories as 0, 1, 2 ... (sorted, or in the order given)",
     ))
-    .param(ParamSig::optional("one_hot", selection("all_categorical"), "one 0/1 column per category"))
-    .param(ParamSig::with_default("max_levels", Ty::Int, ParamValue::int(50), "one_hot: most frequent levels kept; the rest become `other`").bounds(1.0, 1e6))
+    .param(ParamSig::optional("one_hot", selection("all_categorical"), "one Float64 0/1 column per level, named `col=level`, levels sorted"))
+    .param(ParamSig::with_default("max_levels", Ty::Int, ParamValue::int(50), "one_hot: most frequent levels kept (ties by name); the rest share the column `col=other`").bounds(1.0, 1e6))
     .param(ParamSig::with_default(
         "unseen",
         Ty::words(&["ignore", "error"]),
         ParamValue::word("ignore"),
-        "one_hot/ordinal: what a level not seen when fitting becomes",
+        "one_hot/ordinal: a level not seen when fitting gives all zeros / code -1 (ignore), or fails (error)",
     ))
     .param(ParamSig::optional("keep", Ty::list(Ty::Str), "columns never transformed (e.g. the target)"))
     .output("out", ArtifactType::Frame, "the cleaned frame, with its recipe")
 }
 
+pub struct Clean {
+    sig: Signature,
+}
+
 /// The kind to register.
-pub fn kind() -> std::sync::Arc<dyn aimass_engine::StageKind> {
-    std::sync::Arc::new(super::declared::Declared::new(signature()))
+pub fn kind() -> Arc<dyn StageKind> {
+    Arc::new(Clean { sig: signature() })
+}
+
+fn first(mut errors: Vec<StageError>) -> StageError {
+    if errors.is_empty() {
+        StageError::new("invalid parameters")
+    } else {
+        errors.swap_remove(0)
+    }
+}
+
+impl StageKind for Clean {
+    fn signature(&self) -> &Signature {
+        &self.sig
+    }
+
+    fn validate(&self, params: &Params) -> Vec<StageError> {
+        spec::read(params).err().unwrap_or_default()
+    }
+
+    fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError> {
+        let spec = spec::read(ctx.params).map_err(first)?;
+        let input = ctx.frame("input")?;
+        let recipe = Recipe::from_json(&input.recipe)?;
+        let (df, recipe) = clean::clean(&input.data, recipe, &spec)?;
+        Ok(Outputs::one(
+            "out",
+            Artifact::Frame(Frame::with_recipe(df, recipe.to_json())),
+        ))
+    }
 }

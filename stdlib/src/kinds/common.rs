@@ -3,15 +3,26 @@
 use aimass_engine::{CallSig, ParamSig, ParamValue, StageError, Ty};
 
 /// Classification metrics.
-pub const CLASSIFICATION_METRICS: &[&str] =
-    &["accuracy", "precision", "recall", "f1", "f1_macro", "roc_auc", "pr_auc", "log_loss"];
+pub const CLASSIFICATION_METRICS: &[&str] = &[
+    "accuracy",
+    "precision",
+    "recall",
+    "f1",
+    "f1_macro",
+    "roc_auc",
+    "pr_auc",
+    "log_loss",
+];
 /// Regression metrics.
 pub const REGRESSION_METRICS: &[&str] = &["mse", "rmse", "mae", "r2"];
 
 /// A metric: a word such as `roc_auc`, or `lift(10%)`.
 pub fn metric_ty() -> Ty {
-    let mut calls: Vec<CallSig> =
-        CLASSIFICATION_METRICS.iter().chain(REGRESSION_METRICS).map(|m| CallSig::new(m)).collect();
+    let mut calls: Vec<CallSig> = CLASSIFICATION_METRICS
+        .iter()
+        .chain(REGRESSION_METRICS)
+        .map(|m| CallSig::new(m))
+        .collect();
     calls.push(CallSig::new("lift").positional(Ty::Fraction));
     Ty::Call(calls)
 }
@@ -21,7 +32,12 @@ pub const REGRESSORS: &[&str] = &["linear", "elastic_net", "regression_tree"];
 pub const CLUSTERERS: &[&str] = &["kmeans"];
 
 pub fn algorithm_ty() -> Ty {
-    let all: Vec<&str> = CLASSIFIERS.iter().chain(REGRESSORS).chain(CLUSTERERS).copied().collect();
+    let all: Vec<&str> = CLASSIFIERS
+        .iter()
+        .chain(REGRESSORS)
+        .chain(CLUSTERERS)
+        .copied()
+        .collect();
     Ty::words(&all)
 }
 
@@ -32,37 +48,102 @@ pub fn task_ty() -> Ty {
 /// The parameters that say what to learn: shared by model, tune and evaluate's `cv`.
 pub fn learning_params() -> Vec<ParamSig> {
     vec![
-        ParamSig::optional("target", Ty::Str, "the column to predict (not needed for kmeans)"),
-        ParamSig::optional("features", Ty::columns(), "feature columns (default: every other column)"),
-        ParamSig::optional("task", task_ty(), "inferred from the target when not given"),
+        ParamSig::optional(
+            "target",
+            Ty::Str,
+            "the column to predict (not needed for kmeans)",
+        ),
+        ParamSig::optional(
+            "features",
+            Ty::columns(),
+            "feature columns (default: every other column)",
+        ),
+        ParamSig::optional(
+            "task",
+            task_ty(),
+            "follows from the algorithm; written, it overrides the check that the target's type suits it",
+        ),
         ParamSig::required("algorithm", algorithm_ty(), "the estimator to train"),
-        ParamSig::optional("positive", Ty::Str, "the positive class of a binary target, e.g. \"Yes\""),
+        ParamSig::optional(
+            "positive",
+            Ty::Str,
+            "the positive class, e.g. \"Yes\" (default: the second of two sorted labels)",
+        ),
     ]
 }
 
 /// Hyperparameters accepted by the model stage (and searched by tune).
 pub fn hyperparams() -> Vec<ParamSig> {
     vec![
-        ParamSig::optional("max_depth", Ty::Int, "trees: maximum depth (default: unlimited)").bounds(1.0, 1000.0),
-        ParamSig::optional("min_samples_split", Ty::Int, "trees: minimum rows to split a node").bounds(2.0, 1e9),
-        ParamSig::optional("min_samples_leaf", Ty::Int, "trees: minimum rows in a leaf").bounds(1.0, 1e9),
-        ParamSig::optional("criterion", Ty::words(&["gini", "entropy"]), "classification trees: split quality"),
-        ParamSig::optional("n_trees", Ty::Int, "random_forest: number of trees").bounds(1.0, 100000.0),
-        ParamSig::optional("max_features", Ty::Fraction, "random_forest: fraction of features per split"),
-        ParamSig::optional("l2", Ty::Float, "logistic: L2 penalty").bounds(0.0, 1e12),
-        ParamSig::optional("alpha", Ty::Float, "elastic_net: penalty strength").bounds(0.0, 1e12),
-        ParamSig::optional("l1_ratio", Ty::Fraction, "elastic_net: share of L1 in the penalty"),
-        ParamSig::optional("max_iterations", Ty::Int, "logistic, elastic_net, kmeans: iteration cap").bounds(1.0, 1e9),
+        ParamSig::optional(
+            "max_depth",
+            Ty::Int,
+            "trees: maximum depth (default: unlimited)",
+        )
+        .bounds(1.0, 1000.0),
+        ParamSig::optional(
+            "min_samples_split",
+            Ty::Int,
+            "trees: minimum rows to split a node",
+        )
+        .bounds(2.0, 1e9),
+        ParamSig::optional("min_samples_leaf", Ty::Int, "trees: minimum rows in a leaf")
+            .bounds(1.0, 1e9),
+        ParamSig::optional(
+            "criterion",
+            Ty::words(&["gini", "entropy"]),
+            "decision_tree, random_forest: split quality (default gini)",
+        ),
+        ParamSig::optional(
+            "n_trees",
+            Ty::Int,
+            "random_forest: number of trees (default 100)",
+        )
+        .bounds(1.0, 100000.0),
+        ParamSig::optional(
+            "max_features",
+            Ty::Fraction,
+            "random_forest: fraction of the features each tree sees (default 0.5)",
+        ),
+        ParamSig::optional(
+            "l2",
+            Ty::Float,
+            "logistic: L2 penalty on the summed log loss (default 1, as scikit-learn's C = 1)",
+        )
+        .bounds(0.0, 1e12),
+        ParamSig::optional(
+            "alpha",
+            Ty::Float,
+            "elastic_net: penalty strength (default 1)",
+        )
+        .bounds(0.0, 1e12),
+        ParamSig::optional(
+            "l1_ratio",
+            Ty::Fraction,
+            "elastic_net: share of L1 in the penalty (default 0.5)",
+        ),
+        ParamSig::optional(
+            "max_iterations",
+            Ty::Int,
+            "logistic, elastic_net, kmeans: iteration cap (default 100, 1000, 300)",
+        )
+        .bounds(1.0, 1e9),
         ParamSig::optional("k", Ty::Int, "kmeans: number of segments").bounds(1.0, 10000.0),
-        ParamSig::optional("seed", Ty::Int, "random seed (default: the pipeline's)"),
+        ParamSig::optional(
+            "seed",
+            Ty::Int,
+            "random_forest, kmeans: random seed (default: the pipeline's)",
+        ),
     ]
 }
 
 /// The honest answer of a kind whose signature is declared but whose run is not built yet.
 pub fn not_implemented(kind: &str) -> StageError {
-    StageError::new(format!("the `{kind}` stage is declared but not implemented in this version of aimass"))
-        .code("aimass::stage::not_implemented")
-        .help("`aimass check` validates it; running it needs a later version")
+    StageError::new(format!(
+        "the `{kind}` stage is declared but not implemented in this version of aimass"
+    ))
+    .code("aimass::stage::not_implemented")
+    .help("`aimass check` validates it; running it needs a later version")
 }
 
 pub fn word(w: &str) -> ParamValue {

@@ -1,8 +1,22 @@
 //! `model`: train one estimator.
+//!
+//! Reads the parameters into a [`Spec`] (checked by `aimass check`: a hyperparameter the
+//! algorithm does not take, a `task` that contradicts it, a missing `target`), fits it on the
+//! input frame, and outputs the [`TrainedModel`] with the frame's recipe. A kmeans model also
+//! outputs `segments`: the input frame with a `segment` column (0-based).
+//!
+//! The positive class of a binary target is `positive` when written, else the second of the
+//! two sorted labels ("Yes" of "No"/"Yes", `1` of 0/1, `true` of false/true).
 
-use aimass_engine::{ArtifactType, Signature};
+use std::sync::Arc;
+
+use aimass_engine::{
+    Artifact, ArtifactType, Frame, Outputs, Params, RunContext, Signature, StageError, StageKind,
+};
+use polars::prelude::{NamedFrom, Series};
 
 use super::common::{hyperparams, learning_params};
+use crate::estimator::{Predictions, Spec, Task, TrainedModel};
 
 pub fn signature() -> Signature {
     let mut sig = Signature::new(
@@ -14,10 +28,66 @@ pub fn signature() -> Signature {
         sig = sig.param(p);
     }
     sig.output("model", ArtifactType::Model, "the fitted model")
-        .output("segments", ArtifactType::Frame, "kmeans: the input with a `segment` column")
+        .output(
+            "segments",
+            ArtifactType::Frame,
+            "kmeans: the input with a `segment` column",
+        )
+}
+
+pub struct ModelKind {
+    sig: Signature,
 }
 
 /// The kind to register.
-pub fn kind() -> std::sync::Arc<dyn aimass_engine::StageKind> {
-    std::sync::Arc::new(super::declared::Declared::new(signature()))
+pub fn kind() -> Arc<dyn StageKind> {
+    Arc::new(ModelKind { sig: signature() })
+}
+
+/// The seed a model stage fits with: its `seed` parameter, else the pipeline's.
+pub fn seed_of(params: &Params, pipeline_seed: u64) -> u64 {
+    // A negative seed is as good a seed as any: keep its bits.
+    params.int("seed").map_or(pipeline_seed, |s| s as u64)
+}
+
+impl StageKind for ModelKind {
+    fn signature(&self) -> &Signature {
+        &self.sig
+    }
+
+    fn validate(&self, params: &Params) -> Vec<StageError> {
+        Spec::from_params(params).err().unwrap_or_default()
+    }
+
+    fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError> {
+        let spec = Spec::from_params(ctx.params).map_err(|mut errors| errors.remove(0))?;
+        let frame = ctx.frame("input")?;
+        let seed = seed_of(ctx.params, ctx.seed);
+        let trained = spec
+            .fit(&frame.data, seed)
+            .map_err(|e| e.at(ctx.params, "input"))?
+            .with_recipe(frame.recipe.clone());
+        let artifact = trained.to_artifact().map_err(StageError::from)?;
+        let mut out = Outputs::one("model", Artifact::Model(artifact));
+        if trained.task == Task::Segmentation {
+            out = out.with("segments", Artifact::Frame(segments(&trained, frame)?));
+        }
+        Ok(out)
+    }
+}
+
+/// The training frame with each row's segment.
+fn segments(model: &TrainedModel, frame: &Frame) -> Result<Frame, StageError> {
+    let x = model.matrix(&frame.data)?;
+    let Predictions::Segments(seg) = model.predict_matrix(x.view())? else {
+        return Err(StageError::new("internal error: kmeans gave no segments"));
+    };
+    let seg: Vec<u32> = seg
+        .into_iter()
+        .map(|s| u32::try_from(s).unwrap_or(u32::MAX))
+        .collect();
+    let mut data = frame.data.clone();
+    data.with_column(Series::new("segment".into(), seg).into())
+        .map_err(|e| StageError::new(format!("cannot add the `segment` column: {e}")))?;
+    Ok(Frame::with_recipe(data, frame.recipe.clone()))
 }

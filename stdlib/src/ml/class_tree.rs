@@ -1,11 +1,16 @@
 //! A fast CART classification tree with class-probability leaves.
 //!
 //! Written because linfa-trees 0.8 rescans every training row at every node (a row mask, not
-//! a row subset) with hash-map class counts, which is far too slow on campaign-sized data;
-//! see the crate's notes for the measurement. Splits minimise weighted Gini impurity or
-//! entropy; a leaf predicts the class frequencies of its training rows, as scikit-learn's
-//! `DecisionTreeClassifier.predict_proba` does. Parameters and defaults follow scikit-learn
-//! (`max_features=None`); the split search is shared with [`crate::ml::RegressionTree`].
+//! a row subset) with hash-map class counts. On a 262,000 x 131 matrix (123 one-hot columns,
+//! 8 numeric), default parameters, release build, one thread: linfa-trees 744 s (and it
+//! stops early, at 2,470 leaves), scikit-learn 1.9.1 8.3 s for 35,291 leaves, this tree
+//! 4.1-5.9 s for 35,287 leaves (the two differ only in how exact ties between features are
+//! broken). Timings from a shared 2-core machine under load.
+//!
+//! Splits minimise weighted Gini impurity or entropy; a leaf predicts the class frequencies
+//! of its training rows, as scikit-learn's `DecisionTreeClassifier.predict_proba` does.
+//! Parameters and defaults follow scikit-learn (`max_features=None`); the split search is
+//! shared with [`crate::ml::RegressionTree`].
 //!
 //! Classes are indices `0..n_classes`. Two predictions are available through linfa's
 //! `Predict`: probabilities (`Array2<f64>`, one column per class) and labels
@@ -14,7 +19,7 @@
 //! ```ignore
 //! let tree = ClassTree::params().max_depth(Some(6)).fit(&Dataset::new(x, y))?;
 //! let proba: Array2<f64> = tree.predict(&x_new);
-//! let labels = tree.predict_classes(&x_new);
+//! let labels = tree.predict_classes(&x_new)?;
 //! ```
 
 use linfa::dataset::AsSingleTargets;

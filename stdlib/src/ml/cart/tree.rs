@@ -68,12 +68,4 @@ impl<V> Tree<V> {
             .filter(|n| matches!(n, Node::Leaf(_)))
             .count()
     }
-
-    #[cfg(test)]
-    pub(crate) fn leaves(&self) -> impl Iterator<Item = &V> {
-        self.nodes.iter().filter_map(|n| match n {
-            Node::Leaf(v) => Some(v),
-            Node::Split { .. } => None,
-        })
-    }
 }

@@ -1,0 +1,148 @@
+//! K-fold cross-validation of a model's specification.
+//!
+//! The rows are already prepared (by the model's recipe, fitted on its own training rows,
+//! so nothing is learnt from the rows being scored); each fold refits the estimator on the
+//! other folds with the model's seed and scores its held-out rows. Folds are stratified by
+//! class for classifiers, seeded, and fitted in parallel; results are collected in fold
+//! order, so they do not depend on the thread count.
+
+use std::collections::BTreeMap;
+
+use ndarray::{Array2, Axis};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::error::{EstimatorError, Result};
+use super::metric::Metric;
+use super::scoring::{regression_scores, ClassifiedRows, Scores};
+use super::target::TargetValues;
+use super::trained::{Predictions, TrainedModel};
+use crate::ml::{kfold, stratified_kfold, Fold};
+
+/// One fold's result.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FoldScores {
+    /// 1-based.
+    pub fold: usize,
+    pub train_rows: usize,
+    pub test_rows: usize,
+    pub scores: BTreeMap<String, f64>,
+    pub undefined: BTreeMap<String, String>,
+}
+
+/// Every fold, and the mean and (population) standard deviation of each metric defined in
+/// every fold.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CvReport {
+    pub k: usize,
+    pub seed: u64,
+    pub stratified: bool,
+    pub folds: Vec<FoldScores>,
+    pub mean: BTreeMap<String, f64>,
+    pub std: BTreeMap<String, f64>,
+}
+
+/// Cross-validates `model`'s specification on `x` (its feature matrix) and `target`.
+pub fn cross_validate(
+    model: &TrainedModel,
+    x: &Array2<f64>,
+    target: &TargetValues,
+    k: usize,
+    seed: u64,
+    metrics: &[Metric],
+    threshold: f64,
+) -> Result<CvReport> {
+    let split_error = |e: crate::ml::SplitError| {
+        EstimatorError::data(format!("cannot make the folds: {e}")).param("cv")
+    };
+    let (folds, stratified): (Vec<Fold>, bool) = match target {
+        TargetValues::Classes(y) => (stratified_kfold(y, k, seed).map_err(split_error)?, true),
+        TargetValues::Values(y) => (kfold(y.len(), k, seed).map_err(split_error)?, false),
+    };
+    let results: Vec<FoldScores> = folds
+        .par_iter()
+        .enumerate()
+        .map(|(i, fold)| score_fold(model, x, target, fold, metrics, threshold, i + 1))
+        .collect::<Result<_>>()?;
+    let (mean, std) = summarise(&results);
+    Ok(CvReport {
+        k,
+        seed,
+        stratified,
+        folds: results,
+        mean,
+        std,
+    })
+}
+
+fn pick(target: &TargetValues, rows: &[usize]) -> TargetValues {
+    match target {
+        TargetValues::Classes(y) => TargetValues::Classes(rows.iter().map(|&r| y[r]).collect()),
+        TargetValues::Values(y) => TargetValues::Values(rows.iter().map(|&r| y[r]).collect()),
+    }
+}
+
+fn score_fold(
+    model: &TrainedModel,
+    x: &Array2<f64>,
+    target: &TargetValues,
+    fold: &Fold,
+    metrics: &[Metric],
+    threshold: f64,
+    number: usize,
+) -> Result<FoldScores> {
+    let x_train = x.select(Axis(0), &fold.train);
+    let x_test = x.select(Axis(0), &fold.test);
+    let fitted = model
+        .refit(&x_train, &pick(target, &fold.train), model.seed)
+        .map_err(|e| EstimatorError {
+            message: format!("cross-validation fold {number}: {}", e.message),
+            ..e
+        })?;
+    let scores = match (
+        fitted.predict_matrix(x_test.view())?,
+        pick(target, &fold.test),
+    ) {
+        (Predictions::Classes { proba, .. }, TargetValues::Classes(truth)) => ClassifiedRows {
+            truth: &truth,
+            proba: proba.view(),
+            positive: model.positive,
+            threshold,
+        }
+        .score(metrics),
+        (Predictions::Values(pred), TargetValues::Values(truth)) => {
+            regression_scores(&truth, &pred.to_vec(), metrics)
+        }
+        _ => Scores::default(),
+    };
+    Ok(FoldScores {
+        fold: number,
+        train_rows: fold.train.len(),
+        test_rows: fold.test.len(),
+        scores: scores.values,
+        undefined: scores.undefined,
+    })
+}
+
+fn summarise(folds: &[FoldScores]) -> (BTreeMap<String, f64>, BTreeMap<String, f64>) {
+    let mut mean = BTreeMap::new();
+    let mut std = BTreeMap::new();
+    let Some(first) = folds.first() else {
+        return (mean, std);
+    };
+    for name in first.scores.keys() {
+        let values: Vec<f64> = folds
+            .iter()
+            .filter_map(|f| f.scores.get(name).copied())
+            .collect();
+        if values.len() != folds.len() {
+            continue;
+        }
+        let n = values.len() as f64;
+        let m = values.iter().sum::<f64>() / n;
+        let var = values.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / n;
+        mean.insert(name.clone(), m);
+        std.insert(name.clone(), var.sqrt());
+    }
+    (mean, std)
+}

@@ -1,0 +1,201 @@
+//! The fitted estimators, one variant per algorithm, on plain matrices.
+
+use linfa::prelude::*;
+use linfa_clustering::KMeans;
+use linfa_elasticnet::ElasticNet;
+use linfa_linear::LinearRegression;
+use ndarray::{Array1, Array2, ArrayView2, Axis};
+use rand::SeedableRng;
+use rand_xoshiro::Xoshiro256Plus;
+use serde::{Deserialize, Serialize};
+
+use super::bayes::NaiveBayes;
+use super::error::{EstimatorError, Result};
+use super::forest::{tree_params, Forest};
+use super::logistic::Logistic;
+use super::spec::{Algorithm, TreeLimits};
+use crate::ml::{ClassTree, RegressionTree};
+
+/// What a model learns from: class indices, numbers, or nothing (segmentation).
+#[derive(Clone, Copy, Debug)]
+pub enum Target<'a> {
+    Classes { y: &'a [usize], n_classes: usize },
+    Values(&'a [f64]),
+    None,
+}
+
+/// `y = x . coef + intercept`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LinearFit {
+    pub coef: Array1<f64>,
+    pub intercept: f64,
+}
+
+/// A fitted estimator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "estimator", content = "fit", rename_all = "snake_case")]
+pub enum Fitted {
+    ClassTree(ClassTree),
+    RandomForest(Forest),
+    Logistic(Logistic),
+    NaiveBayes(NaiveBayes),
+    Linear(LinearFit),
+    RegressionTree(RegressionTree),
+    /// k-means centroids, one row per segment.
+    Kmeans(Array2<f64>),
+}
+
+/// What an estimator outputs for a matrix of rows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Output {
+    /// One row per sample, one column per class; rows sum to 1.
+    Proba(Array2<f64>),
+    Values(Array1<f64>),
+    Segments(Vec<usize>),
+}
+
+fn target_mismatch(alg: &Algorithm) -> EstimatorError {
+    EstimatorError::fit(format!(
+        "internal error: {} was given a target of the wrong kind",
+        alg.name()
+    ))
+}
+
+fn fit_error(alg: &Algorithm) -> impl Fn(&dyn std::fmt::Display) -> EstimatorError + '_ {
+    move |e| EstimatorError::fit(format!("{} failed to fit: {e}", alg.name()))
+}
+
+fn regression_tree(limits: &TreeLimits) -> crate::ml::RegressionTreeParams {
+    RegressionTree::params()
+        .max_depth(limits.max_depth)
+        .min_samples_split(limits.min_samples_split)
+        .min_samples_leaf(limits.min_samples_leaf)
+}
+
+impl Fitted {
+    /// Fits `alg` on `x` (row-major) and `target`; `seed` drives every random choice.
+    pub fn fit(alg: &Algorithm, x: &Array2<f64>, target: Target<'_>, seed: u64) -> Result<Self> {
+        if x.nrows() == 0 {
+            return Err(EstimatorError::data("there are no training rows")
+                .help("check the filters of the stages before this one"));
+        }
+        let err = fit_error(alg);
+        match (alg, target) {
+            (Algorithm::DecisionTree(t), Target::Classes { y, n_classes }) => {
+                let data = DatasetBase::new(x.view(), Array1::from(y.to_vec()));
+                let tree = tree_params(t, n_classes).fit(&data).map_err(|e| err(&e))?;
+                Ok(Fitted::ClassTree(tree))
+            }
+            (Algorithm::RandomForest(f), Target::Classes { y, n_classes }) => {
+                Ok(Fitted::RandomForest(Forest::fit(f, x, y, n_classes, seed)?))
+            }
+            (Algorithm::Logistic(l), Target::Classes { y, n_classes }) => {
+                Ok(Fitted::Logistic(Logistic::fit(l, x, y, n_classes)?))
+            }
+            (Algorithm::NaiveBayes, Target::Classes { y, n_classes }) => {
+                Ok(Fitted::NaiveBayes(NaiveBayes::fit(x, y, n_classes)?))
+            }
+            (Algorithm::Linear, Target::Values(y)) => {
+                let data = DatasetBase::new(x.view(), Array1::from(y.to_vec()));
+                let fit = LinearRegression::new().fit(&data).map_err(|e| err(&e))?;
+                Ok(Fitted::Linear(LinearFit {
+                    coef: fit.params().clone(),
+                    intercept: fit.intercept(),
+                }))
+            }
+            (Algorithm::ElasticNet(e), Target::Values(y)) => {
+                // linfa-elasticnet centres the target but not the features, so its intercept
+                // is only right for centred features: centre them here (as scikit-learn
+                // does) and move the means into the intercept.
+                let means = x
+                    .mean_axis(Axis(0))
+                    .unwrap_or_else(|| Array1::zeros(x.ncols()));
+                let centred = x - &means;
+                let data = DatasetBase::new(centred.view(), Array1::from(y.to_vec()));
+                let fit = ElasticNet::params()
+                    .penalty(e.alpha)
+                    .l1_ratio(e.l1_ratio)
+                    .max_iterations(e.max_iterations)
+                    .fit(&data)
+                    .map_err(|e| err(&e))?;
+                let coef = fit.hyperplane().clone();
+                let intercept = fit.intercept() - means.dot(&coef);
+                Ok(Fitted::Linear(LinearFit { coef, intercept }))
+            }
+            (Algorithm::RegressionTree(limits), Target::Values(y)) => {
+                let data = DatasetBase::new(x.view(), Array1::from(y.to_vec()));
+                let tree = regression_tree(limits).fit(&data).map_err(|e| err(&e))?;
+                Ok(Fitted::RegressionTree(tree))
+            }
+            (Algorithm::Kmeans(k), Target::None) => {
+                if k.k > x.nrows() {
+                    return Err(EstimatorError::data(format!(
+                        "kmeans cannot make {} segments from {} rows",
+                        k.k,
+                        x.nrows()
+                    ))
+                    .param("k"));
+                }
+                let rng = Xoshiro256Plus::seed_from_u64(seed);
+                let data = DatasetBase::from(x.view());
+                let fit = KMeans::params_with_rng(k.k, rng)
+                    .max_n_iterations(k.max_iterations)
+                    .fit(&data)
+                    .map_err(|e| err(&e))?;
+                Ok(Fitted::Kmeans(fit.centroids().clone()))
+            }
+            _ => Err(target_mismatch(alg)),
+        }
+    }
+
+    /// The number of feature columns it was trained on, when it knows.
+    pub fn n_features(&self) -> Option<usize> {
+        match self {
+            Fitted::ClassTree(t) => Some(t.n_features()),
+            Fitted::RandomForest(f) => Some(f.n_features),
+            Fitted::Logistic(l) => l.n_features(),
+            Fitted::NaiveBayes(nb) => nb.n_features(),
+            Fitted::Linear(l) => Some(l.coef.len()),
+            Fitted::RegressionTree(t) => Some(t.n_features()),
+            Fitted::Kmeans(c) => Some(c.ncols()),
+        }
+    }
+
+    pub fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Output> {
+        if let Some(p) = self.n_features() {
+            if p != x.ncols() {
+                return Err(EstimatorError::fit(format!(
+                    "the model was trained on {p} features but got {}",
+                    x.ncols()
+                )));
+            }
+        }
+        let failed = |e: linfa::Error| EstimatorError::fit(format!("prediction failed: {e}"));
+        Ok(match self {
+            Fitted::ClassTree(t) => Output::Proba(t.predict_proba(&x).map_err(failed)?),
+            Fitted::RandomForest(f) => Output::Proba(f.predict_proba(x)?),
+            Fitted::Logistic(l) => Output::Proba(l.predict_proba(x)),
+            Fitted::NaiveBayes(nb) => Output::Proba(nb.predict_proba(x)),
+            Fitted::Linear(l) => Output::Values(x.dot(&l.coef) + l.intercept),
+            Fitted::RegressionTree(t) => Output::Values(t.try_predict(&x).map_err(failed)?),
+            Fitted::Kmeans(c) => Output::Segments(nearest(c, x)),
+        })
+    }
+}
+
+/// The nearest centroid of each row (squared Euclidean distance; lowest index on ties).
+fn nearest(centroids: &Array2<f64>, x: ArrayView2<'_, f64>) -> Vec<usize> {
+    x.rows()
+        .into_iter()
+        .map(|row| {
+            let mut best = (0, f64::INFINITY);
+            for (k, c) in centroids.rows().into_iter().enumerate() {
+                let d: f64 = row.iter().zip(c).map(|(a, b)| (a - b) * (a - b)).sum();
+                if d < best.1 {
+                    best = (k, d);
+                }
+            }
+            best.0
+        })
+        .collect()
+}

@@ -1,0 +1,450 @@
+//! What to learn: the algorithm with every hyperparameter resolved, the target, the features
+//! and the task. A [`Spec`] is stored in every model, so `evaluate`'s `cv` (and later `tune`
+//! and `fuse`) can refit exactly the estimator a `model` stage trained.
+
+use aimass_engine::{ParamValue, Params, StageError};
+use serde::{Deserialize, Serialize};
+
+use crate::ml::SplitCriterion;
+
+/// What kind of answer a model gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Task {
+    Classification,
+    Regression,
+    Segmentation,
+}
+
+impl Task {
+    pub fn name(self) -> &'static str {
+        match self {
+            Task::Classification => "classification",
+            Task::Regression => "regression",
+            Task::Segmentation => "segmentation",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Task> {
+        match name {
+            "classification" => Some(Task::Classification),
+            "regression" => Some(Task::Regression),
+            "segmentation" => Some(Task::Segmentation),
+            _ => None,
+        }
+    }
+}
+
+/// Stopping rules of a CART tree (scikit-learn's names and defaults).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreeLimits {
+    pub max_depth: Option<usize>,
+    pub min_samples_split: usize,
+    pub min_samples_leaf: usize,
+}
+
+impl Default for TreeLimits {
+    fn default() -> Self {
+        Self {
+            max_depth: None,
+            min_samples_split: 2,
+            min_samples_leaf: 1,
+        }
+    }
+}
+
+/// A classification tree's hyperparameters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ClassTreeSpec {
+    pub criterion: SplitCriterion,
+    pub limits: TreeLimits,
+}
+
+/// Bagged classification trees, each on a bootstrap sample of the rows and a random subset of
+/// the features.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ForestSpec {
+    pub tree: ClassTreeSpec,
+    pub n_trees: usize,
+    /// Fraction of the features each tree sees (at least one feature).
+    pub max_features: f64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogisticSpec {
+    /// L2 penalty on the coefficients (not the intercept), on the summed log loss: `l2 = 1`
+    /// is scikit-learn's `C = 1`.
+    pub l2: f64,
+    pub max_iterations: u64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ElasticNetSpec {
+    pub alpha: f64,
+    pub l1_ratio: f64,
+    pub max_iterations: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KmeansSpec {
+    pub k: usize,
+    pub max_iterations: u64,
+}
+
+/// An estimator with all its hyperparameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "name", rename_all = "snake_case")]
+pub enum Algorithm {
+    DecisionTree(ClassTreeSpec),
+    Logistic(LogisticSpec),
+    NaiveBayes,
+    RandomForest(ForestSpec),
+    Linear,
+    ElasticNet(ElasticNetSpec),
+    RegressionTree(TreeLimits),
+    Kmeans(KmeansSpec),
+}
+
+/// Hyperparameters each algorithm accepts; any other is an error in `aimass check`.
+pub fn hyperparams_of(algorithm: &str) -> &'static [&'static str] {
+    const TREE: &[&str] = &["max_depth", "min_samples_split", "min_samples_leaf"];
+    match algorithm {
+        "decision_tree" => &[
+            "criterion",
+            "max_depth",
+            "min_samples_split",
+            "min_samples_leaf",
+        ],
+        "random_forest" => &[
+            "criterion",
+            "max_depth",
+            "min_samples_split",
+            "min_samples_leaf",
+            "n_trees",
+            "max_features",
+            "seed",
+        ],
+        "logistic" => &["l2", "max_iterations"],
+        "elastic_net" => &["alpha", "l1_ratio", "max_iterations"],
+        "regression_tree" => TREE,
+        "kmeans" => &["k", "max_iterations", "seed"],
+        _ => &[],
+    }
+}
+
+/// Every hyperparameter name of any algorithm.
+pub const ALL_HYPERPARAMS: &[&str] = &[
+    "max_depth",
+    "min_samples_split",
+    "min_samples_leaf",
+    "criterion",
+    "n_trees",
+    "max_features",
+    "l2",
+    "alpha",
+    "l1_ratio",
+    "max_iterations",
+    "k",
+    "seed",
+];
+
+/// Default share of features per tree of a random forest.
+pub const FOREST_MAX_FEATURES: f64 = 0.5;
+pub const FOREST_TREES: usize = 100;
+
+impl Algorithm {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Algorithm::DecisionTree(_) => "decision_tree",
+            Algorithm::Logistic(_) => "logistic",
+            Algorithm::NaiveBayes => "naive_bayes",
+            Algorithm::RandomForest(_) => "random_forest",
+            Algorithm::Linear => "linear",
+            Algorithm::ElasticNet(_) => "elastic_net",
+            Algorithm::RegressionTree(_) => "regression_tree",
+            Algorithm::Kmeans(_) => "kmeans",
+        }
+    }
+
+    pub fn task(&self) -> Task {
+        match self {
+            Algorithm::DecisionTree(_)
+            | Algorithm::Logistic(_)
+            | Algorithm::NaiveBayes
+            | Algorithm::RandomForest(_) => Task::Classification,
+            Algorithm::Linear | Algorithm::ElasticNet(_) | Algorithm::RegressionTree(_) => {
+                Task::Regression
+            }
+            Algorithm::Kmeans(_) => Task::Segmentation,
+        }
+    }
+
+    /// Whether fitting draws random numbers (so the seed matters).
+    pub fn is_seeded(&self) -> bool {
+        matches!(self, Algorithm::RandomForest(_) | Algorithm::Kmeans(_))
+    }
+
+    /// `decision_tree(criterion = gini, max_depth = 6, ...)`, every hyperparameter shown.
+    pub fn describe(&self) -> String {
+        let limits = |l: &TreeLimits| {
+            let depth = l
+                .max_depth
+                .map_or_else(|| "none".to_string(), |d| d.to_string());
+            format!(
+                "max_depth = {depth}, min_samples_split = {}, min_samples_leaf = {}",
+                l.min_samples_split, l.min_samples_leaf
+            )
+        };
+        let criterion = |c: SplitCriterion| match c {
+            SplitCriterion::Gini => "gini",
+            SplitCriterion::Entropy => "entropy",
+        };
+        let args = match self {
+            Algorithm::DecisionTree(t) => {
+                format!(
+                    "criterion = {}, {}",
+                    criterion(t.criterion),
+                    limits(&t.limits)
+                )
+            }
+            Algorithm::Logistic(l) => {
+                format!("l2 = {}, max_iterations = {}", l.l2, l.max_iterations)
+            }
+            Algorithm::NaiveBayes | Algorithm::Linear => String::new(),
+            Algorithm::RandomForest(f) => format!(
+                "n_trees = {}, max_features = {}, criterion = {}, {}",
+                f.n_trees,
+                f.max_features,
+                criterion(f.tree.criterion),
+                limits(&f.tree.limits)
+            ),
+            Algorithm::ElasticNet(e) => format!(
+                "alpha = {}, l1_ratio = {}, max_iterations = {}",
+                e.alpha, e.l1_ratio, e.max_iterations
+            ),
+            Algorithm::RegressionTree(l) => limits(l),
+            Algorithm::Kmeans(k) => format!("k = {}, max_iterations = {}", k.k, k.max_iterations),
+        };
+        if args.is_empty() {
+            self.name().to_string()
+        } else {
+            format!("{}({args})", self.name())
+        }
+    }
+}
+
+/// Everything a model stage says about what to learn; enough to refit the model.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Spec {
+    pub algorithm: Algorithm,
+    /// The column to predict (for kmeans, a column left out of the features).
+    pub target: Option<String>,
+    /// Feature columns in order; `None` means every column but the target.
+    pub features: Option<Vec<String>>,
+    /// Whether the user wrote `task`: then the target's type is not second-guessed.
+    pub task_written: bool,
+    /// The positive class, as written; `None` picks the second of two sorted labels.
+    pub positive: Option<String>,
+}
+
+impl Spec {
+    pub fn task(&self) -> Task {
+        self.algorithm.task()
+    }
+
+    /// `decision_tree(...) -> churn`.
+    pub fn describe(&self) -> String {
+        match &self.target {
+            Some(t) if self.task() != Task::Segmentation => {
+                format!("{} -> {t}", self.algorithm.describe())
+            }
+            _ => self.algorithm.describe(),
+        }
+    }
+
+    /// Reads and checks a model stage's parameters, reporting every problem at once:
+    /// hyperparameters the algorithm does not take, a `task` that contradicts it, a missing
+    /// `target`, a `positive` class on a model without classes.
+    pub fn from_params(params: &Params) -> Result<Spec, Vec<StageError>> {
+        let mut errors = Vec::new();
+        let Some(alg_value) = params.get("algorithm") else {
+            return Err(vec![
+                StageError::new("missing `algorithm`").code("aimass::model::param")
+            ]);
+        };
+        let alg = alg_value.as_str().unwrap_or_default();
+        let allowed = hyperparams_of(alg);
+        for &name in ALL_HYPERPARAMS {
+            if let Some(v) = params.get(name) {
+                if !allowed.contains(&name) {
+                    errors.push(not_applicable(name, v, alg, allowed));
+                }
+            }
+        }
+        let task = match alg {
+            "kmeans" => Task::Segmentation,
+            "linear" | "elastic_net" | "regression_tree" => Task::Regression,
+            _ => Task::Classification,
+        };
+        let task_value = params.get("task");
+        if let Some(v) = task_value {
+            let written = v.as_str().and_then(Task::from_name);
+            if written.is_some_and(|t| t != task) {
+                errors.push(
+                    StageError::new(format!(
+                        "`{alg}` is a {} algorithm, but `task` says {}",
+                        task.name(),
+                        v.as_str().unwrap_or_default()
+                    ))
+                    .code("aimass::model::param")
+                    .at(v.span, "this task")
+                    .at(alg_value.span, "this algorithm")
+                    .help(format!(
+                        "for {}, use one of: {}",
+                        v.as_str().unwrap_or_default(),
+                        algorithms_for(written.unwrap_or(task)).join(", ")
+                    )),
+                );
+            }
+        }
+        let target = params.str("target").map(str::to_string);
+        if target.is_none() && task != Task::Segmentation {
+            errors.push(
+                StageError::new(format!("`{alg}` needs a `target`: the column to predict"))
+                    .code("aimass::model::param")
+                    .at(alg_value.span, "this algorithm learns a target")
+                    .help("add `target = \"column\"`"),
+            );
+        }
+        if let Some(v) = params.get("positive") {
+            if task != Task::Classification {
+                errors.push(
+                    StageError::new(format!(
+                        "`positive` names a class, but `{alg}` is a {} algorithm",
+                        task.name()
+                    ))
+                    .code("aimass::model::param")
+                    .at(v.span, "this parameter")
+                    .help("remove `positive`, or choose a classification algorithm"),
+                );
+            }
+        }
+        if task == Task::Segmentation && params.get("k").is_none() {
+            errors.push(
+                StageError::new("`kmeans` needs `k`, the number of segments")
+                    .code("aimass::model::param")
+                    .at(alg_value.span, "this algorithm")
+                    .help("add e.g. `k = 4`"),
+            );
+        }
+        if let Some(v) = params.get("max_features") {
+            if v.as_float().is_some_and(|f| f <= 0.0) {
+                errors.push(
+                    StageError::new("`max_features` must be above 0")
+                        .code("aimass::model::param")
+                        .at(v.span, "this fraction")
+                        .help("each tree needs at least one feature, e.g. `max_features = 0.5`"),
+                );
+            }
+        }
+        let algorithm = read_algorithm(alg, params);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let Some(algorithm) = algorithm else {
+            return Err(vec![StageError::new(format!("unknown algorithm `{alg}`"))
+                .code("aimass::model::param")
+                .at(alg_value.span, "this algorithm")]);
+        };
+        Ok(Spec {
+            algorithm,
+            target,
+            features: params.get("features").and_then(ParamValue::as_strings),
+            task_written: task_value.is_some(),
+            positive: params.str("positive").map(str::to_string),
+        })
+    }
+}
+
+fn not_applicable(name: &str, v: &ParamValue, alg: &str, allowed: &[&str]) -> StageError {
+    let takes = if allowed.is_empty() {
+        format!("`{alg}` takes no hyperparameters")
+    } else {
+        format!("`{alg}` takes: {}", allowed.join(", "))
+    };
+    let why = if name == "seed" {
+        format!("`seed` does not apply to `{alg}`: it draws no random numbers")
+    } else {
+        format!("`{name}` does not apply to `{alg}`")
+    };
+    StageError::new(why)
+        .code("aimass::model::param")
+        .at(v.span, "not a hyperparameter of this algorithm")
+        .help(takes)
+}
+
+/// The algorithms of a task, for help texts.
+pub fn algorithms_for(task: Task) -> &'static [&'static str] {
+    use crate::kinds::common::{CLASSIFIERS, CLUSTERERS, REGRESSORS};
+    match task {
+        Task::Classification => CLASSIFIERS,
+        Task::Regression => REGRESSORS,
+        Task::Segmentation => CLUSTERERS,
+    }
+}
+
+fn usize_param(params: &Params, name: &str) -> Option<usize> {
+    params.int(name).map(|v| usize::try_from(v).unwrap_or(0))
+}
+
+fn tree_limits(params: &Params) -> TreeLimits {
+    let d = TreeLimits::default();
+    TreeLimits {
+        max_depth: usize_param(params, "max_depth"),
+        min_samples_split: usize_param(params, "min_samples_split").unwrap_or(d.min_samples_split),
+        min_samples_leaf: usize_param(params, "min_samples_leaf").unwrap_or(d.min_samples_leaf),
+    }
+}
+
+fn class_tree(params: &Params) -> ClassTreeSpec {
+    ClassTreeSpec {
+        criterion: match params.str("criterion") {
+            Some("entropy") => SplitCriterion::Entropy,
+            _ => SplitCriterion::Gini,
+        },
+        limits: tree_limits(params),
+    }
+}
+
+fn read_algorithm(alg: &str, params: &Params) -> Option<Algorithm> {
+    let iterations = |default: u64| {
+        params
+            .int("max_iterations")
+            .map_or(default, |v| u64::try_from(v).unwrap_or(1))
+    };
+    Some(match alg {
+        "decision_tree" => Algorithm::DecisionTree(class_tree(params)),
+        "random_forest" => Algorithm::RandomForest(ForestSpec {
+            tree: class_tree(params),
+            n_trees: usize_param(params, "n_trees").unwrap_or(FOREST_TREES),
+            max_features: params.float("max_features").unwrap_or(FOREST_MAX_FEATURES),
+        }),
+        "logistic" => Algorithm::Logistic(LogisticSpec {
+            l2: params.float("l2").unwrap_or(1.0),
+            max_iterations: iterations(100),
+        }),
+        "naive_bayes" => Algorithm::NaiveBayes,
+        "linear" => Algorithm::Linear,
+        "elastic_net" => Algorithm::ElasticNet(ElasticNetSpec {
+            alpha: params.float("alpha").unwrap_or(1.0),
+            l1_ratio: params.float("l1_ratio").unwrap_or(0.5),
+            max_iterations: u32::try_from(iterations(1000)).unwrap_or(u32::MAX),
+        }),
+        "regression_tree" => Algorithm::RegressionTree(tree_limits(params)),
+        "kmeans" => Algorithm::Kmeans(KmeansSpec {
+            k: usize_param(params, "k").unwrap_or(1),
+            max_iterations: iterations(300),
+        }),
+        _ => return None,
+    })
+}

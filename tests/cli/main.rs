@@ -1,0 +1,9 @@
+//! End-to-end tests of the `aimass` binary: pipeline text in, exit code, stdout and stderr
+//! out. One test binary, one small builder (in the manner of just's and cargo's suites).
+#![allow(clippy::unwrap_used)]
+
+mod check;
+mod corpus;
+mod fmt;
+mod harness;
+mod run;
