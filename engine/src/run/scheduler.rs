@@ -634,10 +634,8 @@ fn execute(
     };
     let outputs = node.kind.run(&ctx)?;
     let sig = node.kind.signature();
-    let mut encoded = Vec::new();
-    let mut arts = BTreeMap::new();
-    for (port, art) in outputs.ports {
-        let Some(decl) = sig.output_port(&port) else {
+    for (port, art) in &outputs.ports {
+        let Some(decl) = sig.output_port(port) else {
             return Err(StageError::new(format!(
                 "internal error: `{}` produced an undeclared output `{port}`",
                 sig.kind
@@ -651,11 +649,25 @@ fn execute(
                 art.ty()
             )));
         }
-        let enc = encode(&art)
-            .map_err(|e| StageError::new(format!("cannot encode output `{port}`: {e}")))?;
-        encoded.push((port.clone(), enc));
-        arts.insert(port, Arc::new(art));
     }
+    // Outputs are encoded in parallel: a split's train and test frames are independent.
+    let encoded: Vec<(String, crate::cache::Encoded)> = {
+        use rayon::prelude::*;
+        outputs
+            .ports
+            .par_iter()
+            .map(|(port, art)| {
+                encode(art)
+                    .map(|enc| (port.clone(), enc))
+                    .map_err(|e| StageError::new(format!("cannot encode output `{port}`: {e}")))
+            })
+            .collect::<Result<_, _>>()?
+    };
+    let arts: BTreeMap<String, Arc<Artifact>> = outputs
+        .ports
+        .into_iter()
+        .map(|(port, art)| (port, Arc::new(art)))
+        .collect();
     // Every output a dependent reads must exist.
     for e in wf.graph.edges_directed(n, Direction::Outgoing) {
         let port = &petgraph::visit::EdgeRef::weight(&e).from_port;
