@@ -212,18 +212,8 @@ fn plan_explains_why_a_stage_will_run() {
     let o = h.run(CHAIN, &opts);
     let mut lock = LockFile::default();
     for (name, entry) in &o.entries {
-        lock.stages.insert(
-            name.clone(),
-            run::LockStage {
-                key: entry.key.clone(),
-                record: entry.record.clone(),
-                outputs: entry
-                    .outputs
-                    .iter()
-                    .map(|(p, r)| (p.clone(), r.hash.clone()))
-                    .collect(),
-            },
-        );
+        lock.stages
+            .insert(name.clone(), run::LockStage::from_entry(entry));
     }
     lock.write(&lock_path).unwrap();
     let lock = LockFile::read(&lock_path);

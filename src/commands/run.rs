@@ -59,18 +59,8 @@ fn update_lock(file: &std::path::Path, workflow: &aimass_engine::Workflow, outco
     let names: std::collections::BTreeSet<&str> = workflow.stage_names().collect();
     lock.stages.retain(|name, _| names.contains(name.as_str()));
     for (name, entry) in &outcome.entries {
-        lock.stages.insert(
-            name.clone(),
-            run::LockStage {
-                key: entry.key.clone(),
-                record: entry.record.clone(),
-                outputs: entry
-                    .outputs
-                    .iter()
-                    .map(|(p, o)| (p.clone(), o.hash.clone()))
-                    .collect(),
-            },
-        );
+        lock.stages
+            .insert(name.clone(), run::LockStage::from_entry(entry));
     }
     if let Err(e) = lock.write(&path) {
         eprintln!("warning: cannot write {}: {e}", path.display());

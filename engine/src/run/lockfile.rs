@@ -24,6 +24,21 @@ pub struct LockStage {
     pub outputs: BTreeMap<String, String>,
 }
 
+impl LockStage {
+    /// What the lock file records of a stage's cache entry.
+    pub fn from_entry(entry: &crate::cache::Entry) -> Self {
+        Self {
+            key: entry.key.clone(),
+            record: entry.record.clone(),
+            outputs: entry
+                .outputs
+                .iter()
+                .map(|(p, o)| (p.clone(), o.hash.clone()))
+                .collect(),
+        }
+    }
+}
+
 impl LockFile {
     /// `campaign.aim` -> `campaign.aim.lock`.
     pub fn path_for(pipeline_file: &Path) -> PathBuf {

@@ -15,6 +15,8 @@ use linfa::prelude::*;
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
+
+use crate::ml::folds::below;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -34,21 +36,6 @@ pub struct Forest {
     pub trees: Vec<ForestTree>,
     pub n_features: usize,
     pub n_classes: usize,
-}
-
-/// A uniform draw from `0..bound` (`bound > 0`) without modulo bias (Lemire 2019).
-fn below(rng: &mut Xoshiro256PlusPlus, bound: u64) -> u64 {
-    let bound = u128::from(bound);
-    let mut product = u128::from(rng.next_u64()) * bound;
-    let mut low = product as u64;
-    if u128::from(low) < bound {
-        let threshold = (bound as u64).wrapping_neg() % bound as u64;
-        while low < threshold {
-            product = u128::from(rng.next_u64()) * bound;
-            low = product as u64;
-        }
-    }
-    (product >> 64) as u64
 }
 
 /// `m` distinct features of `p`, sorted (a partial Fisher-Yates shuffle).

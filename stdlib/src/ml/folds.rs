@@ -49,7 +49,7 @@ pub struct Holdout {
 }
 
 /// A uniform draw from `0..bound` (`bound > 0`) without modulo bias (Lemire 2019).
-fn below(rng: &mut Xoshiro256PlusPlus, bound: u64) -> u64 {
+pub(crate) fn below(rng: &mut Xoshiro256PlusPlus, bound: u64) -> u64 {
     let bound = u128::from(bound);
     let mut product = u128::from(rng.next_u64()) * bound;
     let mut low = product as u64;
