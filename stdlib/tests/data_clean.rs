@@ -149,7 +149,7 @@ fn encoders() {
         ["id", "size", "city=a", "city=b", "city=c", "city=d", "y"]
     );
     assert_eq!(f64s(&f, "city=a"), [0.0, 1.0, 0.0, 1.0, 0.0, 0.0].map(Some));
-    assert_eq!(f.column("city=a").unwrap().dtype(), &DataType::Float64);
+    assert_eq!(f.column("city=a").unwrap().dtype(), &DataType::UInt8);
 
     let f = clean(
         &df,

@@ -57,7 +57,8 @@ pub enum Unseen {
     Error,
 }
 
-/// One fitted transform. Outputs of the numeric steps are `Float64`.
+/// One fitted transform. Outputs of the numeric steps are `Float64`; one-hot columns are
+/// `UInt8` 0/1.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Step {

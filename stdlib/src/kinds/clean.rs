@@ -98,7 +98,7 @@ pub fn signature() -> Signature {
         Ty::OneOf(vec![Ty::list(Ty::Str), Ty::MapOf(Box::new(Ty::list(Ty::Str)))]),
         "encode categories as 0, 1, 2 ... (sorted, or in the order given)",
     ))
-    .param(ParamSig::optional("one_hot", selection("all_categorical"), "one Float64 0/1 column per level, named `col=level`, levels sorted"))
+    .param(ParamSig::optional("one_hot", selection("all_categorical"), "one UInt8 0/1 column per level, named `col=level`, levels sorted"))
     .param(ParamSig::with_default("max_levels", Ty::Int, ParamValue::int(50), "one_hot: most frequent levels kept (ties by name); the rest share the column `col=other`").bounds(1.0, 1e6))
     .param(ParamSig::with_default(
         "unseen",
@@ -130,6 +130,11 @@ fn first(mut errors: Vec<StageError>) -> StageError {
 impl StageKind for Clean {
     fn signature(&self) -> &Signature {
         &self.sig
+    }
+
+    /// 2: one-hot columns are UInt8 (were Float64).
+    fn version(&self) -> String {
+        "2".to_string()
     }
 
     fn validate(&self, params: &Params) -> Vec<StageError> {
