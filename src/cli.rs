@@ -119,7 +119,9 @@ pub enum OutputFormat {
 pub enum CacheCommand {
     /// Size and entry count of the cache.
     Status {
-        /// Cache directory (default: ./.aimass/cache).
+        /// A pipeline file: its cache (.aimass/cache next to it) is shown.
+        file: Option<PathBuf>,
+        /// Cache directory (default: next to FILE, or ./.aimass/cache).
         #[arg(long, env = "AIMASS_CACHE_DIR", value_name = "DIR")]
         cache_dir: Option<PathBuf>,
     },

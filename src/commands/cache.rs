@@ -11,8 +11,11 @@ use crate::load;
 
 pub fn run(command: CacheCommand) -> i32 {
     match command {
-        CacheCommand::Status { cache_dir } => {
-            let dir = cache_dir.unwrap_or_else(|| PathBuf::from(".aimass").join("cache"));
+        CacheCommand::Status { file, cache_dir } => {
+            let dir = cache_dir.unwrap_or_else(|| match &file {
+                Some(f) => load::project_dir(f).join(".aimass").join("cache"),
+                None => PathBuf::from(".aimass").join("cache"),
+            });
             let (entries, objects, bytes) = Cache::new(&dir).status();
             println!("cache: {}", dir.display());
             println!("entries: {entries}");

@@ -216,6 +216,8 @@ fn cache_status_and_gc() {
     let status = p.run(&["cache", "status"]);
     assert_eq!(status.code, 0, "{status:?}");
     assert!(status.stdout.contains("entries: 5"), "{status:?}");
+    let by_file = p.run(&["cache", "status", "prep.aim"]);
+    assert!(by_file.stdout.contains("entries: 5"), "{by_file:?}");
     // The lock file now points at the 0.3 results; gc keeps those and what the file reaches.
     let gc = p.run(&["cache", "gc", "prep.aim"]);
     assert_eq!(gc.code, 0, "{gc:?}");
