@@ -80,3 +80,12 @@ pub fn project_dir(file: &Path) -> std::path::PathBuf {
         .unwrap_or(Path::new("."));
     std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf())
 }
+
+/// What `run` and `plan` both start from: the checked workflow and its run options.
+pub fn for_run(
+    args: &crate::cli::RunArgs,
+) -> Result<(Workflow, aimass_engine::run::RunOptions), i32> {
+    let (_, _, workflow) = checked(&args.file, &args.sets)?;
+    let opts = run_options(args, &workflow)?;
+    Ok((workflow, opts))
+}

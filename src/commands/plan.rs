@@ -7,12 +7,8 @@ use crate::cli::{OutputFormat, RunArgs};
 use crate::load;
 
 pub fn run(args: &RunArgs) -> i32 {
-    let (_, _, workflow) = match load::checked(&args.file, &args.sets) {
+    let (workflow, opts) = match load::for_run(args) {
         Ok(w) => w,
-        Err(code) => return code,
-    };
-    let opts = match load::run_options(args, &workflow) {
-        Ok(o) => o,
         Err(code) => return code,
     };
     let lock = LockFile::read(&LockFile::path_for(&args.file));

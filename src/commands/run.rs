@@ -12,12 +12,8 @@ use crate::progress::{seconds, Progress};
 use crate::{load, report};
 
 pub fn run(args: &RunArgs) -> i32 {
-    let (_, _, workflow) = match load::checked(&args.file, &args.sets) {
+    let (workflow, opts) = match load::for_run(args) {
         Ok(w) => w,
-        Err(code) => return code,
-    };
-    let opts = match load::run_options(args, &workflow) {
-        Ok(o) => o,
         Err(code) => return code,
     };
     let mut progress = Progress::new(args.quiet || args.format == OutputFormat::Json);
