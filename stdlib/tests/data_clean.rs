@@ -149,7 +149,7 @@ fn encoders() {
         ["id", "size", "city=a", "city=b", "city=c", "city=d", "y"]
     );
     assert_eq!(f64s(&f, "city=a"), [0.0, 1.0, 0.0, 1.0, 0.0, 0.0].map(Some));
-    assert_eq!(f.column("city=a").unwrap().dtype(), &DataType::UInt8);
+    assert_eq!(f.column("city=a").unwrap().dtype(), &DataType::Boolean);
 
     let f = clean(
         &df,
@@ -197,6 +197,38 @@ fn encoders() {
         "row 3, column `size`: level `L` was not seen when the encoding was fitted"
     );
     assert_eq!(e.2, "[\"S\", \"M\"]");
+}
+
+/// Columns are fitted and encoded in parallel; names that two one-hot encodings would both
+/// make are still caught, with the error the one-by-one order gives.
+#[test]
+fn one_hot_name_clashes_across_columns() {
+    let df = df![
+        "a" => ["b=c", "x", "b=c"],
+        "a=b" => ["c", "c", "y"],
+    ]
+    .unwrap();
+    let e = run_err(
+        "clean",
+        "input = raw\none_hot = [\"a\", \"a=b\"]",
+        &[("input", aimass_engine::Frame::new(df.clone()))],
+        std::path::Path::new("."),
+    );
+    assert_eq!(e.0, "aimass::data::name_clash");
+    assert_eq!(
+        e.1,
+        "one_hot of `a=b` would make a column `a=b=c`, which exists already"
+    );
+    // Without a clash, the parallel path puts each column's encoding in its place.
+    let df = df![
+        "p" => ["u", "v", "u"],
+        "n" => [1.0, 2.0, 3.0],
+        "q" => ["w", "w", "z"],
+    ]
+    .unwrap();
+    let f = clean(&df, "one_hot = all_categorical").data;
+    assert_eq!(names(&f), ["p=u", "p=v", "n", "q=w", "q=z"]);
+    assert_eq!(f64s(&f, "q=z"), [0.0, 0.0, 1.0].map(Some));
 }
 
 #[test]

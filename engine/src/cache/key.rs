@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 /// Bump when the key's fields, their canonical forms, the store's layout or the encoding of
-/// artifacts (e.g. the Parquet codec) change: old entries must not be mixed with new ones.
-pub const CACHE_FORMAT: u32 = 2;
+/// artifacts (e.g. the frame codec) change: old entries must not be mixed with new ones.
+pub const CACHE_FORMAT: u32 = 3;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct KeyRecord {

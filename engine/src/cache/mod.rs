@@ -9,7 +9,7 @@
 //! | field          | what it holds                                         | why                                        |
 //! |----------------|-------------------------------------------------------|--------------------------------------------|
 //! | `cache_format` | [`CACHE_FORMAT`]                                       | a new layout or key shape never reads old entries |
-//! | `engine`       | the engine's crate version                            | engine changes can change artifacts (e.g. Parquet encoding) |
+//! | `engine`       | the engine's crate version                            | engine changes can change artifacts (e.g. the frame encoding) |
 //! | `kind`         | the stage kind (`model`)                              | different code                             |
 //! | `kind_version` | `StageKind::version()`                                | the stdlib or a plugin changed its output  |
 //! | `params`       | canonical params, input ports left out, defaults in   | the user changed a setting                 |
@@ -23,7 +23,7 @@
 //! # Layout
 //!
 //! ```text
-//! <root>/objects/<h[0..2]>/<h>   artifact bytes by content hash (Parquet, model bytes, JSON)
+//! <root>/objects/<h[0..2]>/<h>   artifact bytes by content hash (Arrow IPC, model bytes, JSON)
 //! <root>/entries/<key>.json      a stage's outputs for a key, with the record that made it
 //! <root>/files/<hash(path)>.json the content hash of a source file, memoised by size+mtime
 //! <root>/tmp/                     files being written

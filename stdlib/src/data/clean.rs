@@ -10,11 +10,12 @@
 //! frame order and skip `keep` columns. Numeric means any integer or float column;
 //! categorical means string or categorical; boolean columns are in neither.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use aimass_dsl::ir::Span;
 use aimass_engine::StageError;
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::columns::{column_names, require, require_all, Named};
 use super::dtype::{is_categorical, is_numeric};
@@ -38,6 +39,65 @@ impl Work {
         let df = std::mem::take(&mut self.df);
         self.df = step.apply(df, &self.keep)?;
         self.steps.push(step);
+        Ok(())
+    }
+
+    /// Fits one step per column and applies them. Each fit reads only its column, so the
+    /// columns are fitted in parallel; the first error in column order is the one reported,
+    /// as if they had been fitted one after the other.
+    fn fit_all(
+        &mut self,
+        cols: &[String],
+        fit: impl Fn(&DataFrame, &str) -> Result<Step, StageError> + Sync,
+    ) -> Result<(), StageError> {
+        let df = &self.df;
+        let fitted: Vec<Result<Step, StageError>> = cols.par_iter().map(|c| fit(df, c)).collect();
+        let steps = fitted.into_iter().collect::<Result<Vec<_>, _>>()?;
+        self.push_all(steps)
+    }
+
+    /// Applies steps that each replace one column (in its place) by what it computes from
+    /// that column alone. With distinct columns the steps are independent, so they run in
+    /// parallel on one-column frames and their outputs are spliced back in order; the result
+    /// equals applying them one after the other. When they are not independent, or the
+    /// outputs would clash by name, they are applied one after the other, which also gives
+    /// the sequential path's error.
+    fn push_all(&mut self, steps: Vec<Step>) -> Result<(), StageError> {
+        let cols: Vec<&str> = steps.iter().filter_map(Step::column).collect();
+        let distinct = cols.iter().collect::<BTreeSet<_>>().len() == steps.len();
+        if steps.len() < 2 || cols.len() != steps.len() || !distinct {
+            return steps.into_iter().try_for_each(|s| self.push(s));
+        }
+        let (df, keep) = (&self.df, &self.keep);
+        let outputs: Vec<Result<Vec<Column>, StageError>> = steps
+            .par_iter()
+            .zip(&cols)
+            .map(|(step, col)| {
+                let one = df
+                    .select([*col])
+                    .map_err(|e| super::errors::polars(col, e))?;
+                Ok(step.apply(one, keep)?.into_columns())
+            })
+            .collect();
+        let mut by_col: BTreeMap<&str, Vec<Column>> = BTreeMap::new();
+        for (col, out) in cols.iter().zip(outputs) {
+            by_col.insert(col, out?);
+        }
+        let mut columns =
+            Vec::with_capacity(df.width() + by_col.values().map(Vec::len).sum::<usize>());
+        for c in df.columns() {
+            match by_col.remove(c.name().as_str()) {
+                Some(new) => columns.extend(new),
+                None => columns.push(c.clone()),
+            }
+        }
+        let names: BTreeSet<&str> = columns.iter().map(|c| c.name().as_str()).collect();
+        if names.len() != columns.len() {
+            return steps.into_iter().try_for_each(|s| self.push(s));
+        }
+        self.df =
+            DataFrame::new(df.height(), columns).map_err(|e| super::errors::polars("clean", e))?;
+        self.steps.extend(steps);
         Ok(())
     }
 
@@ -119,29 +179,24 @@ pub fn clean(
             Some(cols) => numeric_columns(&w.df, cols)?,
             None => w.of_type(is_numeric),
         };
-        for col in cols {
-            let step = fit_clip(&w.df, &col, c.rule)?;
-            w.push(step)?;
-        }
+        w.fit_all(&cols, |df, col| fit_clip(df, col, c.rule))?;
     }
     for (sel, fit) in [
         (&spec.standardize, fit_standardize as Fit),
         (&spec.min_max, fit_min_max as Fit),
     ] {
-        for col in selected(&w, sel, is_numeric, true)? {
-            let step = fit(&w.df, &col)?;
-            w.push(step)?;
-        }
+        let cols = selected(&w, sel, is_numeric, true)?;
+        w.fit_all(&cols, fit)?;
     }
     for (col, levels) in &spec.ordinal {
         require(&w.df, col, input)?;
         let step = fit_ordinal(&w.df, &col.name, levels.as_deref(), spec.unseen)?;
         w.push(step).map_err(|e| e.at(col.span, "this encoding"))?;
     }
-    for col in selected(&w, &spec.one_hot, is_categorical, false)? {
-        let step = fit_one_hot(&w.df, &col, spec.max_levels, spec.unseen)?;
-        w.push(step)?;
-    }
+    let cols = selected(&w, &spec.one_hot, is_categorical, false)?;
+    w.fit_all(&cols, |df, col| {
+        fit_one_hot(df, col, spec.max_levels, spec.unseen)
+    })?;
     recipe.extend(&Named::names(&spec.keep), w.steps);
     Ok((super::finish(w.df), recipe))
 }
@@ -243,9 +298,17 @@ fn impute_all(w: &mut Work, spec: &CleanSpec) -> Result<(), StageError> {
             plan.push((name.to_string(), rule, span));
         }
     }
-    for (col, rule, span) in plan {
-        let value = impute::fit(&w.df, &col, rule).map_err(|e| e.at(span, "this rule"))?;
-        w.push(Step::Impute { column: col, value })?;
-    }
-    Ok(())
+    let df = &w.df;
+    let fitted: Vec<Result<Step, StageError>> = plan
+        .par_iter()
+        .map(|(col, rule, span)| {
+            let value = impute::fit(df, col, rule).map_err(|e| e.at(*span, "this rule"))?;
+            Ok(Step::Impute {
+                column: col.clone(),
+                value,
+            })
+        })
+        .collect();
+    let steps = fitted.into_iter().collect::<Result<Vec<_>, _>>()?;
+    w.push_all(steps)
 }

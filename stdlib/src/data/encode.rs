@@ -1,7 +1,7 @@
 //! Category encoders: ordinal codes and one-hot columns.
 //!
 //! Levels are the column's values as text (so a column of integer codes can be encoded too).
-//! One-hot columns are UInt8 (0 or 1; the models read them as numbers like any other) and
+//! One-hot columns are Boolean (the models read them as 0/1 like any other number) and
 //! named `column=level`; levels beyond `max_levels` share the column
 //! `column=other` (`column=(other)` if a kept level is itself called `other`). A null gets
 //! all zeros (one-hot) or stays null (ordinal). A level not seen when fitting is handled by
@@ -12,7 +12,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use aimass_engine::StageError;
 use polars::prelude::*;
-use rayon::prelude::*;
+use polars_arrow::array::BooleanArray;
+use polars_arrow::bitmap::MutableBitmap;
 
 use super::columns::{as_str, get};
 use super::errors::{polars, show_value, NAME_CLASH, UNSEEN_LEVEL};
@@ -127,8 +128,8 @@ pub fn ordinal(
     Ok(df)
 }
 
-/// Replaces `column` by its one-hot columns (UInt8 0/1), in its place. UInt8 rather than
-/// Float64 makes the frame an eighth the size, which is most of the cost of storing it.
+/// Replaces `column` by its one-hot columns (Boolean), in its place. Bits rather than
+/// Float64 make these columns a 64th the size, and storing frames is much of a run's cost.
 pub fn one_hot(
     df: DataFrame,
     column: &str,
@@ -175,12 +176,22 @@ pub fn one_hot(
             Some((None, v)) => return Err(unseen_error(column, row, v, levels)),
         });
     }
+    // Each 0/1 column is a bitmap with the bits of its rows set: one pass over the rows,
+    // whatever the number of levels.
+    let mut bits: Vec<MutableBitmap> = (0..names.len())
+        .map(|_| MutableBitmap::from_len_zeroed(n))
+        .collect();
+    for (row, &c) in code.iter().enumerate() {
+        if c != NONE {
+            bits[c as usize].set(row, true);
+        }
+    }
     let new: Vec<Column> = names
-        .into_par_iter()
-        .enumerate()
-        .map(|(j, name)| {
-            let vals: Vec<u8> = code.iter().map(|&c| u8::from(c == j as u32)).collect();
-            UInt8Chunked::from_vec(name.into(), vals).into_column()
+        .into_iter()
+        .zip(bits)
+        .map(|(name, b)| {
+            let arr = BooleanArray::new(ArrowDataType::Boolean, b.into(), None);
+            BooleanChunked::with_chunk(name.into(), arr).into_column()
         })
         .collect();
     let mut out: Vec<Column> = df.columns().to_vec();

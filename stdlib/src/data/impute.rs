@@ -94,6 +94,8 @@ pub fn apply(mut df: DataFrame, column: &str, value: &Fill) -> Result<DataFrame,
     let name = col.name().clone();
     let fail = |e| polars(column, e);
     let filled: Column = match value {
+        // Without nulls a text column is only normalised to String, as the fill below does.
+        Fill::Str(_) if col.null_count() == 0 => as_str(col)?.into_column(),
         Fill::Float(v) => as_f64(col)?
             .fill_null_with_values(*v)
             .map_err(fail)?

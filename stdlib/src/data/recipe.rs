@@ -58,7 +58,7 @@ pub enum Unseen {
 }
 
 /// One fitted transform. Outputs of the numeric steps are `Float64`; one-hot columns are
-/// `UInt8` 0/1.
+/// `Boolean`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Step {
@@ -139,8 +139,8 @@ impl Step {
         }
     }
 
-    /// The one column a per-column step reads.
-    fn column(&self) -> Option<&str> {
+    /// The one column a per-column step reads (and replaces).
+    pub fn column(&self) -> Option<&str> {
         match self {
             Step::Select { .. } | Step::Drop { .. } | Step::Derive { .. } => None,
             Step::Rename { from, .. } => Some(from),

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use aimass_engine::StageError;
 use polars::prelude::*;
+use polars_arrow::array::BooleanArray;
+use polars_arrow::bitmap::MutableBitmap;
 
 use super::columns::{as_str, get, require, Named};
 use super::errors::{polars, SPLIT};
@@ -47,9 +49,18 @@ pub fn split(
         train_test_indices(df.height(), test, valid, seed, labels.as_deref()).map_err(|e| {
             StageError::new(format!("cannot split {} rows: {e}", df.height())).code(SPLIT)
         })?;
+    // The rows of each part are ascending, so a part is a filter of the input: a mask is
+    // much cheaper than a gather for bit-packed (Boolean, e.g. one-hot) columns.
     let take = |rows: &[usize]| -> Result<DataFrame, StageError> {
-        let idx = IdxCa::from_vec("".into(), rows.iter().map(|&r| r as IdxSize).collect());
-        df.take(&idx)
+        let mut bits = MutableBitmap::from_len_zeroed(df.height());
+        for &r in rows {
+            bits.set(r, true);
+        }
+        let mask = BooleanChunked::with_chunk(
+            "".into(),
+            BooleanArray::new(ArrowDataType::Boolean, bits.into(), None),
+        );
+        df.filter(&mask)
             .map(super::finish)
             .map_err(|e| polars("split", e))
     };

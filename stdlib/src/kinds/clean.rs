@@ -98,7 +98,7 @@ pub fn signature() -> Signature {
         Ty::OneOf(vec![Ty::list(Ty::Str), Ty::MapOf(Box::new(Ty::list(Ty::Str)))]),
         "encode categories as 0, 1, 2 ... (sorted, or in the order given)",
     ))
-    .param(ParamSig::optional("one_hot", selection("all_categorical"), "one UInt8 0/1 column per level, named `col=level`, levels sorted"))
+    .param(ParamSig::optional("one_hot", selection("all_categorical"), "one Boolean column per level, named `col=level`, levels sorted"))
     .param(ParamSig::with_default("max_levels", Ty::Int, ParamValue::int(50), "one_hot: most frequent levels kept (ties by name); the rest share the column `col=other`").bounds(1.0, 1e6))
     .param(ParamSig::with_default(
         "unseen",
@@ -132,9 +132,9 @@ impl StageKind for Clean {
         &self.sig
     }
 
-    /// 2: one-hot columns are UInt8 (were Float64).
+    /// 2: one-hot columns are UInt8 (were Float64). 3: one-hot columns are Boolean.
     fn version(&self) -> String {
-        "2".to_string()
+        "3".to_string()
     }
 
     fn validate(&self, params: &Params) -> Vec<StageError> {
