@@ -4,5 +4,6 @@ pub mod data;
 pub mod estimator;
 pub mod kinds;
 pub mod ml;
+pub mod tune;
 
 pub use kinds::registry;

@@ -42,4 +42,4 @@ pub use prepare::apply_recipe;
 pub use scoring::{regression_scores, ClassifiedRows, Scores};
 pub use spec::{Algorithm, Spec, Task};
 pub use target::TargetValues;
-pub use trained::{Predictions, TrainedModel, MODEL_FORMAT};
+pub use trained::{Predictions, TrainedModel, Training, MODEL_FORMAT};

@@ -59,10 +59,34 @@ pub struct TrainedModel {
     pub fitted: Fitted,
 }
 
+/// A training frame turned into what estimators read, with the model it will become (not
+/// fitted yet): what [`Spec::fit`] does before fitting, kept apart so a search can fit many
+/// configurations on one matrix.
+pub struct Training {
+    pub model: TrainedModel,
+    pub x: Array2<f64>,
+    pub target: TargetValues,
+}
+
+impl Training {
+    /// Fits `spec`'s algorithm (the features, target and classes stay those prepared).
+    pub fn fit(&self, algorithm: &super::spec::Algorithm, seed: u64) -> Result<TrainedModel> {
+        let mut model = self.model.clone();
+        model.spec.algorithm = algorithm.clone();
+        model.refit(&self.x, &self.target, seed)
+    }
+}
+
 impl Spec {
     /// Trains on a prepared frame (features already numeric). The model has no recipe: add
     /// the training frame's with [`TrainedModel::with_recipe`].
     pub fn fit(&self, frame: &DataFrame, seed: u64) -> Result<TrainedModel> {
+        let t = self.training(frame)?;
+        t.fit(&self.algorithm, seed)
+    }
+
+    /// The feature matrix, the target in the model's terms and the unfitted model.
+    pub fn training(&self, frame: &DataFrame) -> Result<Training> {
         let task = self.task();
         let target_col = match (&self.target, task) {
             (Some(t), Task::Segmentation) => {
@@ -81,7 +105,7 @@ impl Spec {
         let mut model = TrainedModel {
             format: MODEL_FORMAT.to_string(),
             spec: self.clone(),
-            seed,
+            seed: 0,
             task,
             target: self.target.clone(),
             features,
@@ -101,8 +125,7 @@ impl Spec {
             (Task::Regression, Some(col)) => TargetValues::Values(training_values(self, col)?),
             _ => TargetValues::Values(Vec::new()),
         };
-        model.fitted = model.fit_fitted(&x, &target, seed)?;
-        Ok(model)
+        Ok(Training { model, x, target })
     }
 }
 

@@ -1,8 +1,28 @@
 //! `tune`: hyperparameter search with k-fold cross-validation.
+//!
+//! Reads the learning parameters as a model stage would (target, features, algorithm, ...),
+//! the `space` of hyperparameters to search and the `search` strategy ([`crate::tune`]).
+//! Every configuration is cross-validated with the same `cv` folds of the input frame on
+//! `metric`; the best (the earliest on ties) is refitted on all rows and output as `model`,
+//! with the input's recipe, exactly as a model stage with those hyperparameters would give.
+//! `trials` lists every configuration tried with its fold scores.
 
-use aimass_engine::{ArtifactType, CallSig, ParamSig, ParamValue, Signature, Ty};
+use std::sync::Arc;
+
+use aimass_engine::{
+    Artifact, ArtifactType, CallSig, Outputs, ParamSig, ParamValue, Params, RunContext, Signature,
+    StageError, StageKind, Ty,
+};
+use serde_json::{json, Value as Json};
 
 use super::common::{learning_params, metric_ty};
+use super::model::seed_of;
+use crate::estimator::{Metric, Spec};
+use crate::tune::{best, search, Method, Scorer, Space, Trial};
+
+/// The parameters a model stage reads from a tune stage.
+const LEARNING: &[&str] = &["target", "features", "task", "algorithm", "positive"];
+const CODE: &str = "aimass::tune::param";
 
 pub fn signature() -> Signature {
     let trials = || {
@@ -81,7 +101,178 @@ pub fn signature() -> Signature {
     )
 }
 
+pub struct Tune {
+    sig: Signature,
+}
+
 /// The kind to register.
-pub fn kind() -> std::sync::Arc<dyn aimass_engine::StageKind> {
-    std::sync::Arc::new(super::declared::Declared::new(signature()))
+pub fn kind() -> Arc<dyn StageKind> {
+    Arc::new(Tune { sig: signature() })
+}
+
+/// Everything a tune stage says, checked.
+struct Plan {
+    base: Vec<(String, ParamValue)>,
+    spec: Spec,
+    space: Space,
+    method: Method,
+    metric: Metric,
+    folds: usize,
+}
+
+fn plan(params: &Params) -> Result<Plan, Vec<StageError>> {
+    let base: Vec<(String, ParamValue)> = params
+        .iter()
+        .filter(|(k, _)| LEARNING.contains(k))
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    let mut errors = Vec::new();
+    let spec = Spec::from_params(&Params::new(base.clone()))
+        .map_err(|e| errors.extend(e))
+        .ok();
+    let algorithm = params.str("algorithm").unwrap_or_default();
+    let space = match params.get("space") {
+        Some(v) => Space::read(v, algorithm).map_err(|e| errors.extend(e)).ok(),
+        None => None,
+    };
+    let method = Method::from_param(params.get("search"));
+    if let (Some(space), Some(at)) = (&space, params.get("search")) {
+        if let Err(e) = method.check(space, at) {
+            errors.push(e);
+        }
+    }
+    let metric_value = params.get("metric");
+    let metric = metric_value.and_then(Metric::from_param);
+    if let (Some(m), Some(spec), Some(v)) = (&metric, &spec, metric_value) {
+        if m.task() != spec.task() {
+            errors.push(
+                StageError::new(format!(
+                    "`{}` scores {} models, but `{algorithm}` is a {} algorithm",
+                    m.name(),
+                    m.task().name(),
+                    spec.task().name()
+                ))
+                .code(CODE)
+                .at(v.span, "this metric")
+                .help(format!(
+                    "for {}, use one of: {}",
+                    spec.task().name(),
+                    Metric::all_of(spec.task())
+                        .iter()
+                        .map(Metric::name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+        }
+    }
+    if let Some(spec) = &spec {
+        if spec.task() == crate::estimator::Task::Segmentation {
+            errors.push(
+                StageError::new("kmeans has no target to cross-validate against")
+                    .code(CODE)
+                    .at(
+                        params.get("algorithm").map(|v| v.span).unwrap_or_default(),
+                        "this algorithm",
+                    )
+                    .help("tune a classifier or a regressor"),
+            );
+        }
+    }
+    match (spec, space, metric) {
+        (Some(spec), Some(space), Some(metric)) if errors.is_empty() => Ok(Plan {
+            base,
+            spec,
+            space,
+            method,
+            metric,
+            folds: params.int("cv").unwrap_or(5).max(2) as usize,
+        }),
+        _ => {
+            if errors.is_empty() {
+                errors.push(StageError::new("incomplete tune parameters").code(CODE));
+            }
+            Err(errors)
+        }
+    }
+}
+
+impl StageKind for Tune {
+    fn signature(&self) -> &Signature {
+        &self.sig
+    }
+
+    fn validate(&self, params: &Params) -> Vec<StageError> {
+        plan(params).err().unwrap_or_default()
+    }
+
+    fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError> {
+        let plan = plan(ctx.params).map_err(|mut e| e.remove(0))?;
+        let frame = ctx.frame("input")?;
+        let seed = seed_of(ctx.params, ctx.seed);
+        let training = plan
+            .spec
+            .training(&frame.data)
+            .map_err(|e| e.at(ctx.params, "input"))?;
+        let scorer = Scorer {
+            training: &training,
+            base: &plan.base,
+            space: &plan.space,
+            metric: &plan.metric,
+            folds: plan.folds,
+            seed,
+            fit_seed: seed,
+        };
+        let maximise = plan.metric.higher_is_better();
+        let trials = search(&plan.method, &plan.space, seed, maximise, &|c| {
+            scorer.score(c)
+        })?;
+        let Some(winner) = best(&trials, maximise) else {
+            return Err(StageError::new(format!(
+                "`{}` is undefined in every fold of every configuration",
+                plan.metric.name()
+            ))
+            .code(CODE)
+            .at(
+                ctx.params.get("metric").map(|v| v.span).unwrap_or_default(),
+                "this metric",
+            )
+            .help("choose a metric defined on these rows, e.g. roc_auc or accuracy"));
+        };
+        let spec = scorer.spec(&winner.config)?;
+        let model = training
+            .fit(&spec.algorithm, seed)
+            .map_err(|e| e.at(ctx.params, "input"))?
+            .with_recipe(frame.recipe.clone());
+        let report = report(&plan, seed, &trials, winner);
+        Ok(Outputs::one("model", Artifact::Model(model.to_artifact()?))
+            .with("trials", Artifact::Metrics(report)))
+    }
+}
+
+/// The `trials` output: every configuration with its scores, and the winner.
+fn report(plan: &Plan, seed: u64, trials: &[Trial], winner: &Trial) -> Json {
+    let entry = |t: &Trial| {
+        json!({
+            "trial": t.number,
+            "generation": t.generation,
+            "params": plan.space.to_json(&t.config),
+            "mean": t.outcome.mean,
+            "std": t.outcome.std,
+            "folds": t.outcome.folds,
+        })
+    };
+    json!({
+        "search": plan.method.describe(),
+        "metric": plan.metric.name(),
+        "goal": if plan.metric.higher_is_better() { "maximise" } else { "minimise" },
+        "cv": plan.folds,
+        "seed": seed,
+        "space_size": plan.space.grid_size().map(|n| n.to_string()),
+        // The winner's cross-validated score, shown by `aimass run` and `aimass metrics`
+        // next to the evaluate stages' held-out scores.
+        "scores": { format!("{} (cv)", plan.metric.name()): winner.outcome.mean },
+        "best": entry(winner),
+        "trials": trials.iter().map(entry).collect::<Vec<_>>(),
+    })
 }
