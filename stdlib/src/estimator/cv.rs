@@ -7,6 +7,7 @@
 //! order, so they do not depend on the thread count.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use ndarray::{Array2, Axis};
 use rayon::prelude::*;
@@ -15,9 +16,10 @@ use serde::Serialize;
 use super::error::{EstimatorError, Result};
 use super::metric::Metric;
 use super::scoring::{regression_scores, ClassifiedRows, Scores};
+use super::spec::Algorithm;
 use super::target::TargetValues;
 use super::trained::{Predictions, TrainedModel};
-use crate::ml::{kfold, stratified_kfold, Fold};
+use crate::ml::{kfold, stratified_kfold, Fold, Presorted};
 
 /// One fold's result.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -52,23 +54,74 @@ pub fn cross_validate(
     metrics: &[Metric],
     threshold: f64,
 ) -> Result<CvReport> {
-    let split_error = |e: crate::ml::SplitError| {
-        EstimatorError::data(format!("cannot make the folds: {e}")).param("cv")
-    };
-    let (folds, stratified): (Vec<Fold>, bool) = match target {
-        TargetValues::Classes(y) => (stratified_kfold(y, k, seed).map_err(split_error)?, true),
-        TargetValues::Values(y) => (kfold(y.len(), k, seed).map_err(split_error)?, false),
-    };
+    let folds = PreparedFolds::new(x, target, k, seed)?;
+    cross_validate_prepared(model, &folds, metrics, threshold)
+}
+
+/// The folds of a matrix, cut once: each fold's training and held-out rows, and (made on
+/// first use) its training rows ranked for decision trees. A search cross-validates many
+/// specifications on the same folds.
+pub struct PreparedFolds {
+    k: usize,
+    seed: u64,
+    stratified: bool,
+    folds: Vec<FoldData>,
+}
+
+struct FoldData {
+    x_train: Array2<f64>,
+    x_test: Array2<f64>,
+    y_train: TargetValues,
+    y_test: TargetValues,
+    presorted: OnceLock<Option<Presorted>>,
+}
+
+impl PreparedFolds {
+    pub fn new(x: &Array2<f64>, target: &TargetValues, k: usize, seed: u64) -> Result<Self> {
+        let split_error = |e: crate::ml::SplitError| {
+            EstimatorError::data(format!("cannot make the folds: {e}")).param("cv")
+        };
+        let (folds, stratified): (Vec<Fold>, bool) = match target {
+            TargetValues::Classes(y) => (stratified_kfold(y, k, seed).map_err(split_error)?, true),
+            TargetValues::Values(y) => (kfold(y.len(), k, seed).map_err(split_error)?, false),
+        };
+        let folds = folds
+            .par_iter()
+            .map(|f| FoldData {
+                x_train: x.select(Axis(0), &f.train),
+                x_test: x.select(Axis(0), &f.test),
+                y_train: pick(target, &f.train),
+                y_test: pick(target, &f.test),
+                presorted: OnceLock::new(),
+            })
+            .collect();
+        Ok(Self {
+            k,
+            seed,
+            stratified,
+            folds,
+        })
+    }
+}
+
+/// Cross-validates `model`'s specification on prepared folds, folds in parallel.
+pub fn cross_validate_prepared(
+    model: &TrainedModel,
+    folds: &PreparedFolds,
+    metrics: &[Metric],
+    threshold: f64,
+) -> Result<CvReport> {
     let results: Vec<FoldScores> = folds
+        .folds
         .par_iter()
         .enumerate()
-        .map(|(i, fold)| score_fold(model, x, target, fold, metrics, threshold, i + 1))
+        .map(|(i, fold)| score_fold(model, fold, metrics, threshold, i + 1))
         .collect::<Result<_>>()?;
     let (mean, std) = summarise(&results);
     Ok(CvReport {
-        k,
-        seed,
-        stratified,
+        k: folds.k,
+        seed: folds.seed,
+        stratified: folds.stratified,
         folds: results,
         mean,
         std,
@@ -84,41 +137,42 @@ fn pick(target: &TargetValues, rows: &[usize]) -> TargetValues {
 
 fn score_fold(
     model: &TrainedModel,
-    x: &Array2<f64>,
-    target: &TargetValues,
-    fold: &Fold,
+    fold: &FoldData,
     metrics: &[Metric],
     threshold: f64,
     number: usize,
 ) -> Result<FoldScores> {
-    let x_train = x.select(Axis(0), &fold.train);
-    let x_test = x.select(Axis(0), &fold.test);
+    let presorted = match model.spec.algorithm {
+        // A matrix a tree cannot rank (NaN) gets no presort; the fit reports it.
+        Algorithm::DecisionTree(_) => fold
+            .presorted
+            .get_or_init(|| Presorted::new(&fold.x_train).ok())
+            .as_ref(),
+        _ => None,
+    };
     let fitted = model
-        .refit(&x_train, &pick(target, &fold.train), model.seed)
+        .refit_with(&fold.x_train, &fold.y_train, model.seed, presorted)
         .map_err(|e| EstimatorError {
             message: format!("cross-validation fold {number}: {}", e.message),
             ..e
         })?;
-    let scores = match (
-        fitted.predict_matrix(x_test.view())?,
-        pick(target, &fold.test),
-    ) {
+    let scores = match (fitted.predict_matrix(fold.x_test.view())?, &fold.y_test) {
         (Predictions::Classes { proba, .. }, TargetValues::Classes(truth)) => ClassifiedRows {
-            truth: &truth,
+            truth,
             proba: proba.view(),
             positive: model.positive,
             threshold,
         }
         .score(metrics),
         (Predictions::Values(pred), TargetValues::Values(truth)) => {
-            regression_scores(&truth, &pred.to_vec(), metrics)
+            regression_scores(truth, &pred.to_vec(), metrics)
         }
         _ => Scores::default(),
     };
     Ok(FoldScores {
         fold: number,
-        train_rows: fold.train.len(),
-        test_rows: fold.test.len(),
+        train_rows: fold.x_train.nrows(),
+        test_rows: fold.x_test.nrows(),
         scores: scores.values,
         undefined: scores.undefined,
     })

@@ -14,7 +14,7 @@ use super::error::{EstimatorError, Result};
 use super::forest::{tree_params, Forest};
 use super::logistic::Logistic;
 use super::spec::{Algorithm, TreeLimits};
-use crate::ml::{ClassTree, RegressionTree};
+use crate::ml::{ClassTree, Presorted, RegressionTree};
 
 /// What a model learns from: class indices, numbers, or nothing (segmentation).
 #[derive(Clone, Copy, Debug)]
@@ -75,6 +75,18 @@ fn regression_tree(limits: &TreeLimits) -> crate::ml::RegressionTreeParams {
 impl Fitted {
     /// Fits `alg` on `x` (row-major) and `target`; `seed` drives every random choice.
     pub fn fit(alg: &Algorithm, x: &Array2<f64>, target: Target<'_>, seed: u64) -> Result<Self> {
+        Self::fit_with(alg, x, target, seed, None)
+    }
+
+    /// As [`Fitted::fit`]; a decision tree reuses `presorted` (`x` ranked once, see
+    /// [`Presorted`]) instead of ranking `x` again. The result is the same.
+    pub fn fit_with(
+        alg: &Algorithm,
+        x: &Array2<f64>,
+        target: Target<'_>,
+        seed: u64,
+        presorted: Option<&Presorted>,
+    ) -> Result<Self> {
         if x.nrows() == 0 {
             return Err(EstimatorError::data("there are no training rows")
                 .help("check the filters of the stages before this one"));
@@ -82,8 +94,14 @@ impl Fitted {
         let err = fit_error(alg);
         match (alg, target) {
             (Algorithm::DecisionTree(t), Target::Classes { y, n_classes }) => {
-                let data = DatasetBase::new(x.view(), Array1::from(y.to_vec()));
-                let tree = tree_params(t, n_classes).fit(&data).map_err(|e| err(&e))?;
+                let tree = match presorted {
+                    Some(p) => tree_params(t, n_classes).fit_presorted(p, y),
+                    None => {
+                        let data = DatasetBase::new(x.view(), Array1::from(y.to_vec()));
+                        tree_params(t, n_classes).fit(&data)
+                    }
+                }
+                .map_err(|e| err(&e))?;
                 Ok(Fitted::ClassTree(tree))
             }
             (Algorithm::RandomForest(f), Target::Classes { y, n_classes }) => {

@@ -32,7 +32,7 @@ pub mod spec;
 pub mod target;
 pub mod trained;
 
-pub use cv::{cross_validate, CvReport};
+pub use cv::{cross_validate, cross_validate_prepared, CvReport, PreparedFolds};
 pub use error::{EstimatorError, Result};
 pub use fitted::{Fitted, Output, Target};
 pub use labels::Label;

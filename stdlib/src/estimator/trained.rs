@@ -22,6 +22,7 @@ use super::spec::{Spec, Task};
 use super::target::TargetValues;
 use super::target::{scoring_target, target_column, training_classes, training_values};
 use crate::ml::metrics::argmax_classes;
+use crate::ml::Presorted;
 
 /// The `format` of the models this version writes and reads.
 pub const MODEL_FORMAT: &str = "aimass.model/1";
@@ -135,7 +136,13 @@ impl TrainedModel {
         self
     }
 
-    fn fit_fitted(&self, x: &Array2<f64>, target: &TargetValues, seed: u64) -> Result<Fitted> {
+    fn fit_fitted(
+        &self,
+        x: &Array2<f64>,
+        target: &TargetValues,
+        seed: u64,
+        presorted: Option<&Presorted>,
+    ) -> Result<Fitted> {
         let t = match (self.task, target) {
             (Task::Classification, TargetValues::Classes(y)) => Target::Classes {
                 y,
@@ -144,15 +151,26 @@ impl TrainedModel {
             (Task::Regression, TargetValues::Values(y)) => Target::Values(y),
             _ => Target::None,
         };
-        Fitted::fit(&self.spec.algorithm, x, t, seed)
+        Fitted::fit_with(&self.spec.algorithm, x, t, seed, presorted)
     }
 
     /// The same specification refitted on other rows (already a matrix in this model's
     /// feature order, with a target in its terms): what cross-validation does per fold.
     /// Schema, classes, positive class and recipe are kept.
     pub fn refit(&self, x: &Array2<f64>, target: &TargetValues, seed: u64) -> Result<Self> {
+        self.refit_with(x, target, seed, None)
+    }
+
+    /// As [`TrainedModel::refit`], reusing `x` ranked once for a decision tree.
+    pub fn refit_with(
+        &self,
+        x: &Array2<f64>,
+        target: &TargetValues,
+        seed: u64,
+        presorted: Option<&Presorted>,
+    ) -> Result<Self> {
         let mut model = self.clone();
-        model.fitted = self.fit_fitted(x, target, seed)?;
+        model.fitted = self.fit_fitted(x, target, seed, presorted)?;
         model.training_rows = x.nrows();
         model.seed = seed;
         Ok(model)

@@ -17,7 +17,7 @@ use serde_json::{json, Value as Json};
 
 use super::common::{learning_params, metric_ty};
 use super::model::seed_of;
-use crate::estimator::{Metric, Spec};
+use crate::estimator::{Metric, PreparedFolds, Spec};
 use crate::tune::{best, search, Method, Scorer, Space, Trial};
 
 /// The parameters a model stage reads from a tune stage.
@@ -214,13 +214,14 @@ impl StageKind for Tune {
             .spec
             .training(&frame.data)
             .map_err(|e| e.at(ctx.params, "input"))?;
+        let folds = PreparedFolds::new(&training.x, &training.target, plan.folds, seed)
+            .map_err(|e| e.at(ctx.params, "cv"))?;
         let scorer = Scorer {
             training: &training,
             base: &plan.base,
             space: &plan.space,
             metric: &plan.metric,
-            folds: plan.folds,
-            seed,
+            folds: &folds,
             fit_seed: seed,
         };
         let maximise = plan.metric.higher_is_better();

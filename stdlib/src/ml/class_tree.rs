@@ -195,31 +195,73 @@ where
             return Err(Error::MismatchedShapes(x.nrows(), y.len()));
         }
         let cols = Columns::new(x)?;
-        let largest = y.iter().copied().max().unwrap_or_default();
-        let n_classes = self.n_classes.unwrap_or(largest + 1);
-        if largest >= n_classes {
-            return Err(Error::Parameters(format!(
-                "class label {largest} is out of range for n_classes = {n_classes}"
-            )));
-        }
-        if u32::try_from(n_classes).is_err() {
-            return Err(Error::Parameters(format!(
-                "n_classes = {n_classes} is too large"
-            )));
-        }
-        // Labels are below n_classes, which fits in u32: the casts cannot truncate.
-        let y: Vec<u32> = y.iter().map(|&c| c as u32).collect();
-        let criterion = Classes {
-            y: &y,
-            n_classes,
-            entropy: self.criterion == SplitCriterion::Entropy,
-        };
-        Ok(ClassTree {
-            tree: grow(&criterion, cols, &self.limits),
+        let y: Vec<usize> = y.iter().copied().collect();
+        fit_columns(self, cols, &y, x.ncols())
+    }
+}
+
+/// A training matrix ranked once, to fit many trees on the same rows (a hyperparameter
+/// search fits hundreds per fold): ranking is about a fifth of a small tree's fitting time.
+#[derive(Clone, Debug)]
+pub struct Presorted {
+    cols: Columns,
+    n_features: usize,
+}
+
+impl Presorted {
+    pub fn new<D: Data<Elem = f64>>(x: &ArrayBase<D, Ix2>) -> Result<Self, Error> {
+        Ok(Self {
+            cols: Columns::new(x)?,
             n_features: x.ncols(),
-            n_classes,
         })
     }
+
+    pub fn n_rows(&self) -> usize {
+        self.cols.n_rows()
+    }
+}
+
+impl ClassTreeParams {
+    /// Fits on presorted rows: the same tree as fitting their matrix.
+    pub fn fit_presorted(&self, x: &Presorted, y: &[usize]) -> Result<ClassTree, Error> {
+        self.limits.check()?;
+        if y.len() != x.n_rows() {
+            return Err(Error::MismatchedShapes(x.n_rows(), y.len()));
+        }
+        fit_columns(self, x.cols.clone(), y, x.n_features)
+    }
+}
+
+fn fit_columns(
+    params: &ClassTreeParams,
+    cols: Columns,
+    y: &[usize],
+    n_features: usize,
+) -> Result<ClassTree, Error> {
+    let largest = y.iter().copied().max().unwrap_or_default();
+    let n_classes = params.n_classes.unwrap_or(largest + 1);
+    if largest >= n_classes {
+        return Err(Error::Parameters(format!(
+            "class label {largest} is out of range for n_classes = {n_classes}"
+        )));
+    }
+    if u32::try_from(n_classes).is_err() {
+        return Err(Error::Parameters(format!(
+            "n_classes = {n_classes} is too large"
+        )));
+    }
+    // Labels are below n_classes, which fits in u32: the casts cannot truncate.
+    let y: Vec<u32> = y.iter().map(|&c| c as u32).collect();
+    let criterion = Classes {
+        y: &y,
+        n_classes,
+        entropy: params.criterion == SplitCriterion::Entropy,
+    };
+    Ok(ClassTree {
+        tree: grow(&criterion, cols, &params.limits),
+        n_features,
+        n_classes,
+    })
 }
 
 /// Probabilities. Panics on a column count that differs from the training data (linfa's

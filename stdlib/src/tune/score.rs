@@ -7,7 +7,7 @@ use rayon::prelude::*;
 
 use super::search::Outcome;
 use super::space::{trial_params, Config, Space};
-use crate::estimator::{cross_validate, Metric, Spec, Training};
+use crate::estimator::{cross_validate_prepared, Metric, PreparedFolds, Spec, Training};
 
 pub struct Scorer<'a> {
     pub training: &'a Training,
@@ -15,9 +15,8 @@ pub struct Scorer<'a> {
     pub base: &'a [(String, ParamValue)],
     pub space: &'a Space,
     pub metric: &'a Metric,
-    pub folds: usize,
-    /// Seeds the folds.
-    pub seed: u64,
+    /// The training rows cut into folds once, the same for every configuration.
+    pub folds: &'a PreparedFolds,
     /// Seeds each fit (random forests).
     pub fit_seed: u64,
 }
@@ -49,26 +48,19 @@ impl Scorer<'_> {
         let mut model = self.training.model.clone();
         model.spec.algorithm = spec.algorithm;
         model.seed = self.fit_seed;
-        let report = cross_validate(
-            &model,
-            &self.training.x,
-            &self.training.target,
-            self.folds,
-            self.seed,
-            std::slice::from_ref(self.metric),
-            0.5,
-        )
-        .map_err(|e| {
-            let e = StageError::from(e);
-            StageError {
-                message: format!(
-                    "configuration {}: {}",
-                    self.space.describe(config),
-                    e.message
-                ),
-                ..e
-            }
-        })?;
+        let report =
+            cross_validate_prepared(&model, self.folds, std::slice::from_ref(self.metric), 0.5)
+                .map_err(|e| {
+                    let e = StageError::from(e);
+                    StageError {
+                        message: format!(
+                            "configuration {}: {}",
+                            self.space.describe(config),
+                            e.message
+                        ),
+                        ..e
+                    }
+                })?;
         let name = self.metric.name();
         Ok(Outcome {
             mean: report.mean.get(&name).copied(),

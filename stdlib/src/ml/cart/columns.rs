@@ -17,6 +17,7 @@ use super::search::PARALLEL_WORK;
 /// moves the ranks along with them, so that searching a node reads each feature's ranks as
 /// one contiguous run instead of gathering them from all over the column: deep in the tree
 /// that gather was a cache miss per row and feature, and most of the fitting time.
+#[derive(Clone, Debug)]
 pub(crate) struct Columns {
     codes: Vec<u32>,
     values: Vec<Vec<f64>>,

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Tune benchmark: a 360-configuration x 5-fold decision-tree grid on the telco example's
+# training rows, as one `aimass run --force` process (collect, clean, split, clean, tune,
+# evaluate), against the same search in scikit-learn's GridSearchCV (grid.py, n_jobs=-1).
+#
+# Usage: benches/tune/run.sh
+# AIMASS_BIN=/path/to/aimass skips the build; RUNS=N sets hyperfine's runs (default 3).
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+runs="${RUNS:-3}"
+data="$root/examples/telco-retention/data/telco_churn.csv"
+
+if [ -n "${AIMASS_BIN:-}" ]; then
+    aimass="$AIMASS_BIN"
+else
+    (cd "$root" && cargo build --release --quiet)
+    aimass="${CARGO_TARGET_DIR:-$root/target}/release/aimass"
+fi
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cat > "$work/grid.aim" <<AIM
+pipeline "tune-bench" { seed = 42 }
+stage raw: collect { source = "$data" }
+stage base: clean { input = raw, dedupe = true }
+stage parts: split { input = base, test = 0.2, stratify = "churn" }
+stage tidy: clean {
+  input = parts.train
+  impute = { numeric = median, categorical = mode }
+  standardize = all_numeric
+  one_hot = all_categorical
+  keep = ["churn"]
+}
+stage tuned: tune {
+  input = tidy
+  target = "churn"
+  positive = "Yes"
+  algorithm = decision_tree
+  search = grid
+  cv = 5
+  metric = roc_auc
+  space {
+    max_depth = 2..13
+    min_samples_leaf = [1, 5, 10, 20, 50]
+    min_samples_split = [2, 10, 40]
+    criterion = [gini, entropy]
+  }
+}
+stage test: evaluate { model = tuned, data = parts.test, metrics = [roc_auc, accuracy] }
+AIM
+
+echo "== one run each (sanity)"
+"$aimass" run "$work/grid.aim" --force
+python3 "$here/grid.py" "$data"
+if command -v hyperfine >/dev/null; then
+    hyperfine --warmup 1 --runs "$runs" \
+        "$aimass run $work/grid.aim --force --quiet" \
+        "python3 $here/grid.py $data"
+fi
