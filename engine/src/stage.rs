@@ -40,6 +40,16 @@ pub trait StageKind: Send + Sync {
 
     fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError>;
 
+    /// Whether what the stage did outside the cache (files it wrote, such as a deployed
+    /// bundle) is still in place, judged from its cached outputs. Consulted on a cache hit:
+    /// `false` makes the hit count as a miss, so the stage runs again and restores its
+    /// effects. `outputs` holds the cached entry's Metrics outputs only (frames and models
+    /// stay on disk), so a stage with effects should record there what it wrote. Keep it
+    /// cheap: it runs on every hit. Pure stages have no effects and keep the default.
+    fn effects_present(&self, _params: &Params, _outputs: &Outputs, _project_dir: &Path) -> bool {
+        true
+    }
+
     /// Judges outputs after a run or a cache hit (quality gates). A non-empty answer fails the
     /// stage's verdict without discarding its outputs: they stay cached and reported, but
     /// dependents do not run and the run exits 1.
