@@ -87,3 +87,94 @@ fn check_inputs(inputs: &[String], raw: &DataFrame) -> Result<(), StageError> {
     };
     Err(StageError::new(message).code(MISSING_COLUMN).help(help))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use std::collections::BTreeMap;
+
+    use aimass_engine::{ParamValue, Params};
+    use polars::prelude::*;
+
+    use super::*;
+    use crate::bundle::Manifest;
+    use crate::estimator::Spec;
+
+    fn bundle_of(algorithm: &str, target: Option<&str>) -> Bundle {
+        let df = df!(
+            "alpha" => [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+            "beta" => [0.5, 0.1, 0.9, 0.3, 0.7, 0.2, 0.8, 0.4],
+            "y" => [1.5, 2.0, 3.5, 4.0, 5.5, 6.0, 7.5, 8.0]
+        )
+        .unwrap();
+        let mut params = vec![("algorithm".to_string(), ParamValue::word(algorithm))];
+        if let Some(t) = target {
+            params.push(("target".to_string(), ParamValue::str(t)));
+        } else {
+            params.push((
+                "features".to_string(),
+                ParamValue::list(vec![ParamValue::str("alpha"), ParamValue::str("beta")]),
+            ));
+            params.push(("k".to_string(), ParamValue::int(2)));
+        }
+        let model = Spec::from_params(&Params::new(params))
+            .unwrap()
+            .fit(&df, 1)
+            .unwrap();
+        let bytes = model.to_artifact().unwrap().bytes;
+        let manifest = Manifest::new("m", "v1", &model, &bytes, BTreeMap::new());
+        Bundle {
+            dir: ".".into(),
+            manifest,
+            model,
+        }
+    }
+
+    fn rows() -> DataFrame {
+        df!("beta" => [0.5, 0.9], "alpha" => [1.0, 3.0], "id" => ["x", "y"]).unwrap()
+    }
+
+    #[test]
+    fn a_regressor_predicts_values_in_row_order() {
+        let bundle = bundle_of("linear", Some("y"));
+        let out = score(&bundle, &rows(), 0.5).unwrap();
+        assert_eq!(out.get_column_names(), ["prediction"]);
+        let expected = bundle.model.predict(&rows()).unwrap();
+        let Predictions::Values(v) = expected else {
+            panic!("a regressor predicts values")
+        };
+        let got: Vec<f64> = out
+            .column("prediction")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+        assert_eq!(got, v.to_vec());
+    }
+
+    #[test]
+    fn kmeans_gives_segments() {
+        let bundle = bundle_of("kmeans", None);
+        let out = score(&bundle, &rows(), 0.5).unwrap();
+        assert_eq!(out.get_column_names(), ["segment"]);
+        assert_eq!(out.height(), 2);
+    }
+
+    #[test]
+    fn every_missing_column_is_named_with_a_near_miss() {
+        let bundle = bundle_of("linear", Some("y"));
+        let rows = df!("Alpha" => [1.0], "zzz" => [2.0]).unwrap();
+        let err = score(&bundle, &rows, 0.5).unwrap_err();
+        assert_eq!(err.code, MISSING_COLUMN);
+        assert_eq!(
+            err.message,
+            "the rows lack 2 columns the model needs: `alpha`, `beta`"
+        );
+        assert_eq!(
+            err.help.as_deref(),
+            Some("did you mean `Alpha` for `alpha`?")
+        );
+    }
+}
