@@ -71,6 +71,8 @@ impl Manifest {
         metrics: BTreeMap<String, Json>,
     ) -> Self {
         let features = model.feature_names();
+        // A recipe that does not read back cannot prepare rows either, and scoring reports
+        // it then; here the features themselves are the best account of the inputs.
         let inputs = crate::data::Recipe::from_json(&model.recipe)
             .unwrap_or_default()
             .inputs_for(&features);

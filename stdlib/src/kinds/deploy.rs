@@ -34,8 +34,8 @@ pub fn signature() -> Signature {
         .input("model", ArtifactType::Model, "the model to ship")
         .param(ParamSig::required("to", Ty::Str, "output directory, relative to the pipeline file"))
         .param(ParamSig::optional("name", Ty::Str, "bundle name (default: the stage name)"))
-        .param(ParamSig::with_default("version", Ty::OneOf(vec![Ty::words(&["auto"]), Ty::Str]), ParamValue::word("auto"), "auto: derived from the model's content hash"))
-        .param(ParamSig::optional("metrics", Ty::list(Ty::Input(ArtifactType::Metrics)), "evaluations to record in the manifest"))
+        .param(ParamSig::with_default("version", Ty::OneOf(vec![Ty::words(&["auto"]), Ty::Str]), ParamValue::word("auto"), "auto: the first 12 hex digits of the model's blake3 hash; or a name such as \"2024.1\""))
+        .param(ParamSig::optional("metrics", Ty::list(Ty::Input(ArtifactType::Metrics)), "evaluations of this model to record in the manifest (the deploy waits for their gates)"))
         .output("manifest", ArtifactType::Metrics, "what was written where")
 }
 
