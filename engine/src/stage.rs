@@ -3,6 +3,8 @@
 //! A `StageKind` is a pure function from (checked params, input artifacts, seed, files it
 //! declares) to output artifacts. The engine relies on that purity for caching: anything else
 //! that can change a stage's output must be declared, through `version` or `source_files`.
+//! A stage may also act outside the cache (`deploy` writes a bundle): such a stage reports
+//! through `effects_present` whether its effects survived, so a cache hit never hides their loss.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
