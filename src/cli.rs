@@ -57,6 +57,25 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
         format: GraphFormat,
     },
+    /// Score rows with a deployed model bundle (what a `deploy` stage writes).
+    Predict {
+        /// A bundle: its version directory, its manifest.json, or `<to>/<name>` (the latest
+        /// version).
+        bundle: PathBuf,
+        /// The rows to score: CSV, Parquet, JSON or NDJSON, with the columns the pipeline
+        /// collected (the target may be absent).
+        #[arg(long, short, value_name = "FILE")]
+        input: PathBuf,
+        /// Write the predictions here instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Output format (default: from --output's extension, else csv).
+        #[arg(long, value_enum)]
+        format: Option<PredictFormat>,
+        /// A binary classifier predicts the positive class above this probability.
+        #[arg(long, default_value_t = 0.5, value_name = "P")]
+        threshold: f64,
+    },
     /// Print the canonical .aim form of a pipeline file (.aim or YAML).
     Fmt {
         file: PathBuf,
@@ -148,4 +167,10 @@ pub enum GraphFormat {
 pub enum Form {
     Aim,
     Yaml,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum PredictFormat {
+    Csv,
+    Json,
 }

@@ -3,6 +3,8 @@
 //! A `StageKind` is a pure function from (checked params, input artifacts, seed, files it
 //! declares) to output artifacts. The engine relies on that purity for caching: anything else
 //! that can change a stage's output must be declared, through `version` or `source_files`.
+//! A stage may also act outside the cache (`deploy` writes a bundle): such a stage reports
+//! through `effects_present` whether its effects survived, so a cache hit never hides their loss.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -39,6 +41,16 @@ pub trait StageKind: Send + Sync {
     }
 
     fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError>;
+
+    /// Whether what the stage did outside the cache (files it wrote, such as a deployed
+    /// bundle) is still in place, judged from its cached outputs. Consulted on a cache hit:
+    /// `false` makes the hit count as a miss, so the stage runs again and restores its
+    /// effects. `outputs` holds the cached entry's Metrics outputs only (frames and models
+    /// stay on disk), so a stage with effects should record there what it wrote. Keep it
+    /// cheap: it runs on every hit. Pure stages have no effects and keep the default.
+    fn effects_present(&self, _params: &Params, _outputs: &Outputs, _project_dir: &Path) -> bool {
+        true
+    }
 
     /// Judges outputs after a run or a cache hit (quality gates). A non-empty answer fails the
     /// stage's verdict without discarding its outputs: they stay cached and reported, but

@@ -257,3 +257,48 @@ fn a_damaged_cache_entry_is_not_trusted() {
     assert_eq!(status_of(&again, "a"), "cached");
     assert_eq!(status_of(&again, "b"), "done");
 }
+
+#[test]
+fn a_hit_whose_effects_are_gone_runs_again_and_dependents_stay_cached() {
+    let h = Harness::new();
+    let opts = h.opts();
+    let text = r#"
+pipeline "t" { }
+stage a: emit { value = 1 }
+stage w: touch { file = "out.txt", text = "hello", inputs = [a] }
+stage after: emit { inputs = [w] }
+"#;
+    let file = h.dir.path().join("out.txt");
+    assert!(h.run(text, &opts).success());
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "hello");
+    // Effects in place: a plain hit.
+    let o = h.run(text, &opts);
+    assert_eq!(status_of(&o, "w"), "cached");
+
+    // The file is deleted: plan says why, and the run writes it again. Its outputs are
+    // the same, so the stage after it stays cached.
+    std::fs::remove_file(&file).unwrap();
+    let wf = h.workflow(text, &[]);
+    let lines = run::plan(&wf, &opts, &LockFile::default());
+    let PlanStatus::WillRun(reasons) = &lines[1].status else {
+        panic!("w should run: {:?}", lines[1].status)
+    };
+    assert_eq!(
+        reasons[0].to_string(),
+        "cached, but its files outside the cache are missing or changed"
+    );
+    assert_eq!(lines[0].status, PlanStatus::Cached);
+    assert_eq!(lines[2].status, PlanStatus::Cached);
+    let o = h.run(text, &opts);
+    assert!(o.success());
+    assert_eq!(status_of(&o, "a"), "cached");
+    assert_eq!(status_of(&o, "w"), "done");
+    assert_eq!(status_of(&o, "after"), "cached");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "hello");
+
+    // Changed by hand: restored too.
+    std::fs::write(&file, "edited").unwrap();
+    assert_eq!(status_of(&h.run(text, &opts), "w"), "done");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "hello");
+    assert_eq!(status_of(&h.run(text, &opts), "w"), "cached");
+}

@@ -7,6 +7,7 @@ mod fmt;
 mod graph;
 mod metrics;
 mod plan;
+mod predict;
 mod run;
 mod stages;
 
@@ -24,6 +25,19 @@ pub fn dispatch(cli: Cli) -> i32 {
             format,
             cache_dir,
         } => metrics::run(&file, diff, format, cache_dir.as_deref()),
+        Command::Predict {
+            bundle,
+            input,
+            output,
+            format,
+            threshold,
+        } => predict::run(&predict::Args {
+            bundle,
+            input,
+            output,
+            format,
+            threshold,
+        }),
         Command::Stages { kind } => stages::run(kind.as_deref()),
         Command::Graph { file, format } => graph::run(&file, format),
         Command::Fmt { file, write, check } => fmt::run(&file, write, check),

@@ -1,5 +1,6 @@
 //! The aimass standard library: the built-in stage kinds and the ML they need.
 
+pub mod bundle;
 pub mod data;
 pub mod estimator;
 pub mod kinds;

@@ -87,7 +87,9 @@ fn copy_dir(from: &Path, to: &Path) {
     for e in std::fs::read_dir(from).unwrap().flatten() {
         let p = e.path();
         let name = e.file_name();
-        if name == ".aimass" || name.to_string_lossy().ends_with(".lock") {
+        // What a run of the example left behind (cache, lock, deployed bundles) is not part
+        // of it.
+        if name == ".aimass" || name == "models" || name.to_string_lossy().ends_with(".lock") {
             continue;
         }
         if p.is_dir() {

@@ -4,6 +4,7 @@
 
 mod check;
 mod corpus;
+mod deploy;
 mod fmt;
 mod harness;
 mod run;

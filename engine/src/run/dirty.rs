@@ -14,6 +14,7 @@ use crate::cache::{Cache, FileHasher, KeyRecord};
 use crate::graph::Workflow;
 use crate::param::PortRef;
 
+use super::effects::{cached_metrics, effects_present};
 use super::keys::{input_hashes, key_record};
 use super::lockfile::LockFile;
 use super::options::RunOptions;
@@ -48,6 +49,9 @@ pub enum DirtyReason {
     /// The key is the one last run, but its cache entry is gone (removed by `cache gc`, or
     /// another cache directory).
     NotInCache,
+    /// The key is cached, but what the stage wrote outside the cache (a deployed bundle) is
+    /// gone or was changed: it runs again to restore it.
+    EffectsMissing,
     /// Upstream stages will run first; this one runs unless they reproduce identical outputs.
     UpstreamWillRun {
         stages: Vec<String>,
@@ -74,6 +78,9 @@ impl fmt::Display for DirtyReason {
             }
             DirtyReason::SeedChanged { old, new } => write!(f, "seed changed: {old} -> {new}"),
             DirtyReason::NotInCache => f.write_str("not in the cache (removed?)"),
+            DirtyReason::EffectsMissing => {
+                f.write_str("cached, but its files outside the cache are missing or changed")
+            }
             DirtyReason::UpstreamWillRun { stages } => {
                 write!(
                     f,
@@ -155,6 +162,8 @@ pub fn plan(wf: &Workflow, opts: &RunOptions, lock: &LockFile) -> Vec<PlanLine> 
                     key = Some(k.clone());
                     match cache.lookup(&k) {
                         Some(entry) if !opts.force => {
+                            // A stage re-run only to restore its effects reproduces these
+                            // outputs (same key), so dependents are judged on them either way.
                             for (port, out) in &entry.outputs {
                                 known.insert(
                                     PortRef {
@@ -164,7 +173,12 @@ pub fn plan(wf: &Workflow, opts: &RunOptions, lock: &LockFile) -> Vec<PlanLine> 
                                     out.hash.clone(),
                                 );
                             }
-                            PlanStatus::Cached
+                            let outputs = cached_metrics(&cache, &entry);
+                            if effects_present(wf, n, &outputs, &opts.project_dir) {
+                                PlanStatus::Cached
+                            } else {
+                                PlanStatus::WillRun(vec![DirtyReason::EffectsMissing])
+                            }
                         }
                         _ if opts.force => PlanStatus::WillRun(vec![DirtyReason::Forced]),
                         _ => PlanStatus::WillRun(match previous {

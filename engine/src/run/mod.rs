@@ -10,8 +10,11 @@
 //!    A stage becomes *ready* when every stage it reads has *succeeded* (run or cached).
 //! 2. For a ready stage the coordinator computes its cache key ([`crate::cache`]): its
 //!    inputs' content hashes are known by then, its source files are hashed (memoised).
-//!    On a hit the stage is *cached* at once, without loading any artifact, and the stages
-//!    it makes ready are considered in turn; this is why a no-op run reads no data.
+//!    On a hit the stage is *cached* at once, without loading any frame or model, and the
+//!    stages it makes ready are considered in turn; this is why a no-op run reads no data
+//!    (only the small Metrics outputs, for verdicts). A hit of a stage with effects outside the cache (a
+//!    deployed bundle) counts only when the kind finds them in place
+//!    (`StageKind::effects_present`); otherwise the stage runs again.
 //! 3. On a miss the stage is spawned on the pool. The job loads its inputs (from this run's
 //!    memory, or from the cache), runs the stage, encodes and stores its outputs, and sends
 //!    back the output hashes. The stage may use the same pool for its own parallel work.
@@ -25,6 +28,7 @@
 //! and randomised stages draw from the pipeline's seed, never from a thread's RNG.
 
 mod dirty;
+mod effects;
 mod events;
 mod keys;
 mod lockfile;

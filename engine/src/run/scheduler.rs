@@ -14,9 +14,9 @@ use crate::artifact::Artifact;
 use crate::cache::{encode, Cache, Entry, FileHasher, KeyRecord, OutputRecord};
 use crate::graph::Workflow;
 use crate::param::PortRef;
-use crate::signature::ArtifactType;
 use crate::stage::{Outputs, RunContext, StageError};
 
+use super::effects::{cached_metrics, effects_present};
 use super::events::{Event, EventSink, StageStatus};
 use super::keys::{input_hashes, key_record};
 use super::options::RunOptions;
@@ -305,8 +305,12 @@ impl<'a> Scheduler<'a> {
         };
         let key = record.key();
         if !self.opts.force {
-            if let Some(entry) = self.cache.lookup(&key) {
-                let outputs = self.cached_metrics(&entry);
+            let hit = self.cache.lookup(&key).and_then(|entry| {
+                let outputs = cached_metrics(&self.cache, &entry);
+                // A hit whose effects are gone runs again to restore them (see `effects`).
+                effects_present(wf, n, &outputs, &self.opts.project_dir).then_some((entry, outputs))
+            });
+            if let Some((entry, outputs)) = hit {
                 let verdict = node.kind.verdict(&node.params, &outputs);
                 self.succeed(
                     n,
@@ -354,19 +358,6 @@ impl<'a> Scheduler<'a> {
                 peak: peak_rss_bytes(),
             });
         });
-    }
-
-    /// The Metrics outputs of a cached entry (all a verdict needs; frames stay on disk).
-    fn cached_metrics(&self, entry: &Entry) -> Outputs {
-        let mut out = Outputs::new();
-        for (port, rec) in &entry.outputs {
-            if ArtifactType::from(rec.ty) == ArtifactType::Metrics {
-                if let Ok(a) = self.cache.load(rec) {
-                    out.ports.insert(port.clone(), a);
-                }
-            }
-        }
-        out
     }
 
     fn input_sources(&self, n: NodeIndex) -> Vec<(String, Vec<InputSource>)> {

@@ -83,6 +83,46 @@ impl StageKind for Fail {
     }
 }
 
+/// `touch { file = "x", text = "..." }`: writes `text` to the file (relative to the project)
+/// and outputs `{ "file": .., "text": .. }`. Its effect is present when the file holds the
+/// text: a stage with an effect outside the cache, as deploy is.
+pub struct Touch {
+    sig: Signature,
+}
+
+impl StageKind for Touch {
+    fn signature(&self) -> &Signature {
+        &self.sig
+    }
+
+    fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError> {
+        let file = ctx.params.str("file").unwrap_or("touched");
+        let text = ctx.params.str("text").unwrap_or("");
+        std::fs::write(ctx.project_dir.join(file), text)
+            .map_err(|e| StageError::new(e.to_string()))?;
+        Ok(Outputs::one(
+            "out",
+            Artifact::Metrics(json!({ "file": file, "text": text })),
+        ))
+    }
+
+    fn effects_present(
+        &self,
+        _params: &aimass_engine::Params,
+        outputs: &Outputs,
+        project_dir: &Path,
+    ) -> bool {
+        let Some(m) = outputs.get("out").and_then(Artifact::as_metrics) else {
+            return false;
+        };
+        let file = m["file"].as_str().unwrap_or_default();
+        std::fs::read_to_string(project_dir.join(file))
+            .ok()
+            .as_deref()
+            == m["text"].as_str()
+    }
+}
+
 pub fn registry(timeline: &Timeline) -> Registry {
     let mut r = Registry::new();
     let emit = Signature::new("emit", "test: emit a value")
@@ -123,6 +163,21 @@ pub fn registry(timeline: &Timeline) -> Registry {
         ))
         .output("out", ArtifactType::Metrics, "nothing");
     r.register(Arc::new(Fail { sig: fail }));
+    let touch = Signature::new("touch", "test: write a file")
+        .param(ParamSig::required("file", Ty::Str, "the file"))
+        .param(ParamSig::with_default(
+            "text",
+            Ty::Str,
+            ParamValue::str(""),
+            "its text",
+        ))
+        .param(ParamSig::optional(
+            "inputs",
+            Ty::list(Ty::Input(ArtifactType::Metrics)),
+            "ignored",
+        ))
+        .output("out", ArtifactType::Metrics, "what was written");
+    r.register(Arc::new(Touch { sig: touch }));
     r
 }
 

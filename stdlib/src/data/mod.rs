@@ -28,6 +28,7 @@ mod lex;
 mod parse;
 pub mod read;
 pub mod recipe;
+mod recipe_inputs;
 pub mod resample;
 pub mod reshape;
 pub mod rows;

@@ -1,0 +1,75 @@
+//! `aimass predict BUNDLE --input rows.csv`: score rows with a deployed bundle.
+//!
+//! Exit codes: 0 scored; 1 the rows could not be scored (a column missing, a bad value);
+//! 2 the bundle or the command line is wrong (no bundle there, a tampered model file).
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use aimass_engine::StageError;
+use aimass_stdlib::bundle::{self, PredictionFormat};
+
+use crate::cli::PredictFormat;
+use crate::load::INVALID;
+use crate::report::emit;
+
+pub struct Args {
+    pub bundle: PathBuf,
+    pub input: PathBuf,
+    pub output: Option<PathBuf>,
+    pub format: Option<PredictFormat>,
+    pub threshold: f64,
+}
+
+/// Exit code when the rows cannot be scored.
+const FAILED: i32 = 1;
+
+pub fn run(args: &Args) -> i32 {
+    if !(0.0..=1.0).contains(&args.threshold) {
+        eprintln!("error: --threshold must be between 0 and 1");
+        return INVALID;
+    }
+    let bundle = match bundle::open(&args.bundle) {
+        Ok(b) => b,
+        // A path that is no bundle is a wrong argument; a bundle that fails its checks is not.
+        Err(e) if e.code == bundle::codes::NOT_A_BUNDLE => return fail(e, INVALID),
+        Err(e) => return fail(e, FAILED),
+    };
+    let rows = match bundle::read_rows(&args.input) {
+        Ok(r) => r,
+        Err(e) => return fail(e, INVALID),
+    };
+    let mut predictions = match bundle::score(&bundle, &rows, args.threshold) {
+        Ok(p) => p,
+        Err(e) => return fail(e, FAILED),
+    };
+    let format = match (args.format, &args.output) {
+        (Some(PredictFormat::Csv), _) => PredictionFormat::Csv,
+        (Some(PredictFormat::Json), _) => PredictionFormat::Json,
+        (None, Some(path)) => PredictionFormat::from_path(path),
+        (None, None) => PredictionFormat::Csv,
+    };
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Box::new(std::io::BufWriter::new(f)),
+            Err(e) => {
+                let e = StageError::new(format!("cannot create {}: {e}", path.display()));
+                return fail(e, INVALID);
+            }
+        },
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let written = bundle::write_predictions(&mut predictions, format, &mut out).and_then(|()| {
+        out.flush()
+            .map_err(|e| StageError::new(format!("cannot write the predictions: {e}")))
+    });
+    match written {
+        Ok(()) => 0,
+        Err(e) => fail(e, FAILED),
+    }
+}
+
+fn fail(e: StageError, code: i32) -> i32 {
+    emit(e);
+    code
+}

@@ -1,0 +1,48 @@
+//! Model bundles: what `deploy` writes and `aimass predict` reads.
+//!
+//! ```text
+//! <to>/<name>/<version>/model.json      the model artifact's bytes (`aimass.model/1`)
+//! <to>/<name>/<version>/manifest.json   what it is: see [`Manifest`]
+//! <to>/<name>/latest                    the version the last deploy wrote, one line
+//! ```
+//!
+//! A version directory is immutable once written: it appears whole (written under a
+//! temporary name, then renamed) and a later deploy of the same version must bring the same
+//! bytes (see [`write`]). The manifest records the model's blake3 hash, which [`open`]
+//! checks, so a bundle that was altered by hand is refused rather than silently scored. Its
+//! bytes depend on the model, the metrics and the aimass version only (no timestamps, maps
+//! in a fixed order), so deploying the same model twice gives the same files.
+//!
+//! The model carries its recipe, so a bundle scores raw rows ([`score`]): the same rows the
+//! pipeline's `collect` reads, without the target.
+
+mod files;
+mod manifest;
+mod open;
+mod output;
+mod rows;
+mod score;
+pub mod write;
+
+pub use manifest::{auto_version, blake3_hex, Manifest, ModelFile, BUNDLE_FORMAT};
+pub use open::{open, Bundle};
+pub use output::{write_predictions, PredictionFormat};
+pub use rows::read_rows;
+pub use score::score;
+pub use write::{write, Written};
+
+/// The diagnostic codes of this module.
+pub mod codes {
+    /// The path is not a bundle (no manifest), or its `latest` names no version.
+    pub const NOT_A_BUNDLE: &str = "aimass::bundle::not_found";
+    /// A file of the bundle does not match the manifest's hash.
+    pub const TAMPERED: &str = "aimass::bundle::hash_mismatch";
+    /// A manifest that cannot be read, or of another format.
+    pub const FORMAT: &str = "aimass::bundle::format";
+    /// The version exists already with other contents.
+    pub const CONFLICT: &str = "aimass::bundle::version_conflict";
+    /// Reading or writing a file failed.
+    pub const IO: &str = "aimass::bundle::io";
+    /// The rows to score lack a column the model needs.
+    pub const MISSING_COLUMN: &str = "aimass::bundle::missing_column";
+}
