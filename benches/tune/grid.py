@@ -25,9 +25,9 @@ y = (df.pop("churn") == "Yes").astype(int)
 train_X, test_X, train_y, test_y = train_test_split(df, y, test_size=0.2, stratify=y, random_state=42)
 numeric = train_X.select_dtypes("number").columns.tolist()
 categorical = [c for c in train_X.columns if c not in numeric]
-prep = ColumnTransformer([
+prep = ColumnTransformer(sparse_threshold=0, transformers=[
     ("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
-    ("cat", make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore")), categorical),
+    ("cat", make_pipeline(SimpleImputer(strategy="most_frequent"), OneHotEncoder(handle_unknown="ignore", sparse_output=False)), categorical),
 ])
 Xtr = prep.fit_transform(train_X)
 Xte = prep.transform(test_X)

@@ -8,3 +8,4 @@ mod deploy;
 mod fmt;
 mod harness;
 mod run;
+mod tune;
