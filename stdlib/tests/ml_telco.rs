@@ -5,19 +5,10 @@ mod ml_support;
 
 use ml_support::*;
 
-const PIPELINE: &str = r#"
-pipeline "telco-ml" { seed = 42 }
-stage raw: collect { source = "data/telco_churn.csv" }
-stage base: clean { input = raw, dedupe = true }
-stage parts: split { input = base, test = 0.2, stratify = "churn" }
-stage tidy: clean {
-  input = parts.train
-  impute = { numeric = median, categorical = mode }
-  standardize = all_numeric
-  one_hot = all_categorical
-  keep = ["churn"]
-}
-stage tree: model { input = tidy, target = "churn", positive = "Yes", algorithm = decision_tree }
+fn pipeline() -> String {
+    format!(
+        "{TELCO_PREP}{}",
+        r#"stage tree: model { input = tidy, target = "churn", positive = "Yes", algorithm = decision_tree }
 stage logit: model { input = tidy, target = "churn", positive = "Yes", algorithm = logistic }
 stage bayes: model { input = tidy, target = "churn", positive = "Yes", algorithm = naive_bayes }
 stage forest: model { input = tidy, target = "churn", algorithm = random_forest, n_trees = 40, min_samples_leaf = 5 }
@@ -25,7 +16,9 @@ stage tree_eval: evaluate { model = tree, data = parts.test }
 stage logit_eval: evaluate { model = logit, data = parts.test, cv = 5 }
 stage bayes_eval: evaluate { model = bayes, data = parts.test }
 stage forest_eval: evaluate { model = forest, data = parts.test }
-"#;
+"#
+    )
+}
 
 fn score(
     dir: &std::path::Path,
@@ -53,7 +46,7 @@ fn score(
 #[test]
 fn telco_models_match_sklearn() {
     let dir = telco_project();
-    let o = run_pipeline(dir.path(), PIPELINE, 2, false);
+    let o = run_pipeline(dir.path(), &pipeline(), 2, false);
     assert!(o.success(), "{:?}", failures(&o));
     let d = dir.path();
     let tree = score(d, &o, "tree_eval", "roc_auc");
@@ -93,7 +86,7 @@ fn telco_models_match_sklearn() {
     );
 
     // Run again from scratch on one thread: every output byte-identical.
-    let again = run_pipeline(d, PIPELINE, 1, true);
+    let again = run_pipeline(d, &pipeline(), 1, true);
     for (stage, entry) in &o.entries {
         for (port, rec) in &entry.outputs {
             assert_eq!(
@@ -170,7 +163,7 @@ fn export_split_for_sklearn() {
     use polars::prelude::{CsvWriter, SerWriter};
     let out = std::path::PathBuf::from(std::env::var("AIMASS_EXPORT_DIR").unwrap());
     let dir = telco_project();
-    let o = run_pipeline(dir.path(), PIPELINE, 2, false);
+    let o = run_pipeline(dir.path(), &pipeline(), 2, false);
     assert!(o.success(), "{:?}", failures(&o));
     for port in ["train", "test"] {
         let a = load(dir.path(), &o, "parts", port);

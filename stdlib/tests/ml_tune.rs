@@ -9,20 +9,6 @@ use ml_support::*;
 use polars::prelude::*;
 use serde_json::Value as Json;
 
-const PREP: &str = r#"
-pipeline "telco-tune" { seed = 42 }
-stage raw: collect { source = "data/telco_churn.csv" }
-stage base: clean { input = raw, dedupe = true }
-stage parts: split { input = base, test = 0.2, stratify = "churn" }
-stage tidy: clean {
-  input = parts.train
-  impute = { numeric = median, categorical = mode }
-  standardize = all_numeric
-  one_hot = all_categorical
-  keep = ["churn"]
-}
-"#;
-
 fn trials(dir: &std::path::Path, o: &aimass_engine::run::RunOutcome, stage: &str) -> Json {
     load(dir, o, stage, "trials").as_metrics().unwrap().clone()
 }
@@ -41,7 +27,7 @@ fn model_bytes(dir: &std::path::Path, o: &aimass_engine::run::RunOutcome, stage:
 fn grid_search_refits_the_best_configuration() {
     let dir = telco_project();
     let text = format!(
-        "{PREP}
+        "{TELCO_PREP}
 stage tuned: tune {{
   input = tidy
   target = \"churn\"
@@ -100,7 +86,7 @@ stage by_hand: model {{
 fn searches_keep_their_budget_and_do_not_depend_on_threads() {
     let dir = telco_project();
     let text = format!(
-        "{PREP}
+        "{TELCO_PREP}
 stage r: tune {{
   input = tidy, target = \"churn\", algorithm = decision_tree, cv = 3
   search = random(trials = 6)

@@ -13,6 +13,23 @@ use aimass_engine::check::CheckError;
 use aimass_engine::run::{self, NoEvents, RunOptions, RunOutcome};
 use aimass_engine::{Artifact, Outputs, Params, RunContext, StageError, Workflow};
 
+/// The telco reference preparation through the stages: dedupe, stratified 80/20 split,
+/// median-impute and standardise numerics, mode-impute and one-hot categoricals, fitted on the
+/// training rows (`tidy`); `parts.test` holds the raw test rows.
+pub const TELCO_PREP: &str = r#"
+pipeline "telco-ml" { seed = 42 }
+stage raw: collect { source = "data/telco_churn.csv" }
+stage base: clean { input = raw, dedupe = true }
+stage parts: split { input = base, test = 0.2, stratify = "churn" }
+stage tidy: clean {
+  input = parts.train
+  impute = { numeric = median, categorical = mode }
+  standardize = all_numeric
+  one_hot = all_categorical
+  keep = ["churn"]
+}
+"#;
+
 pub fn telco_csv() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/telco-retention/data/telco_churn.csv")
 }
