@@ -10,6 +10,7 @@ use rand_xoshiro::Xoshiro256Plus;
 use serde::{Deserialize, Serialize};
 
 use super::bayes::NaiveBayes;
+use super::ensemble::EnsembleFit;
 use super::error::{EstimatorError, Result};
 use super::forest::{tree_params, Forest};
 use super::logistic::Logistic;
@@ -43,6 +44,7 @@ pub enum Fitted {
     RegressionTree(RegressionTree),
     /// k-means centroids, one row per segment.
     Kmeans(Array2<f64>),
+    Ensemble(Box<EnsembleFit>),
 }
 
 /// What an estimator outputs for a matrix of rows.
@@ -162,6 +164,9 @@ impl Fitted {
                     .map_err(|e| err(&e))?;
                 Ok(Fitted::Kmeans(fit.centroids().clone()))
             }
+            (Algorithm::Ensemble(e), target) => Ok(Fitted::Ensemble(Box::new(
+                super::ensemble::fit(e, x, target, seed)?,
+            ))),
             _ => Err(target_mismatch(alg)),
         }
     }
@@ -176,6 +181,7 @@ impl Fitted {
             Fitted::Linear(l) => Some(l.coef.len()),
             Fitted::RegressionTree(t) => Some(t.n_features()),
             Fitted::Kmeans(c) => Some(c.ncols()),
+            Fitted::Ensemble(e) => e.n_features(),
         }
     }
 
@@ -197,6 +203,7 @@ impl Fitted {
             Fitted::Linear(l) => Output::Values(x.dot(&l.coef) + l.intercept),
             Fitted::RegressionTree(t) => Output::Values(t.try_predict(&x).map_err(failed)?),
             Fitted::Kmeans(c) => Output::Segments(nearest(c, x)),
+            Fitted::Ensemble(e) => e.predict(x)?,
         })
     }
 }

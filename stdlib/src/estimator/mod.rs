@@ -19,6 +19,7 @@
 
 pub mod bayes;
 pub mod cv;
+pub mod ensemble;
 mod error;
 pub mod fitted;
 pub mod forest;

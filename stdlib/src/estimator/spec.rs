@@ -103,6 +103,8 @@ pub enum Algorithm {
     ElasticNet(ElasticNetSpec),
     RegressionTree(TreeLimits),
     Kmeans(KmeansSpec),
+    /// A `fuse` stage's ensemble of member algorithms.
+    Ensemble(Box<super::ensemble::EnsembleSpec>),
 }
 
 /// Hyperparameters each algorithm accepts; any other is an error in `aimass check`.
@@ -163,6 +165,7 @@ impl Algorithm {
             Algorithm::ElasticNet(_) => "elastic_net",
             Algorithm::RegressionTree(_) => "regression_tree",
             Algorithm::Kmeans(_) => "kmeans",
+            Algorithm::Ensemble(_) => "ensemble",
         }
     }
 
@@ -176,12 +179,16 @@ impl Algorithm {
                 Task::Regression
             }
             Algorithm::Kmeans(_) => Task::Segmentation,
+            Algorithm::Ensemble(e) => e.task,
         }
     }
 
     /// Whether fitting draws random numbers (so the seed matters).
     pub fn is_seeded(&self) -> bool {
-        matches!(self, Algorithm::RandomForest(_) | Algorithm::Kmeans(_))
+        matches!(
+            self,
+            Algorithm::RandomForest(_) | Algorithm::Kmeans(_) | Algorithm::Ensemble(_)
+        )
     }
 
     /// `decision_tree(criterion = gini, max_depth = 6, ...)`, every hyperparameter shown.
@@ -224,6 +231,7 @@ impl Algorithm {
             ),
             Algorithm::RegressionTree(l) => limits(l),
             Algorithm::Kmeans(k) => format!("k = {}, max_iterations = {}", k.k, k.max_iterations),
+            Algorithm::Ensemble(e) => return e.describe(),
         };
         if args.is_empty() {
             self.name().to_string()

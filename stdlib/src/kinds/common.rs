@@ -1,6 +1,6 @@
 //! Parameter types shared by several stage kinds.
 
-use aimass_engine::{CallSig, ParamSig, ParamValue, StageError, Ty};
+use aimass_engine::{CallSig, ParamSig, ParamValue, Ty};
 
 /// Classification metrics.
 pub const CLASSIFICATION_METRICS: &[&str] = &[
@@ -135,15 +135,6 @@ pub fn hyperparams() -> Vec<ParamSig> {
             "random_forest, kmeans: random seed (default: the pipeline's)",
         ),
     ]
-}
-
-/// The honest answer of a kind whose signature is declared but whose run is not built yet.
-pub fn not_implemented(kind: &str) -> StageError {
-    StageError::new(format!(
-        "the `{kind}` stage is declared but not implemented in this version of aimass"
-    ))
-    .code("aimass::stage::not_implemented")
-    .help("`aimass check` validates it; running it needs a later version")
 }
 
 pub fn word(w: &str) -> ParamValue {

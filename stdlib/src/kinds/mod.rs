@@ -3,7 +3,6 @@
 pub mod clean;
 pub mod collect;
 pub mod common;
-mod declared;
 pub mod deploy;
 pub mod evaluate;
 pub mod fuse;
