@@ -10,13 +10,15 @@
 //! - boosting(n, depth, learning_rate): gradient boosting of regression trees of `depth`,
 //!   as scikit-learn's GradientBoosting*: for binary classification on the log loss (the
 //!   trees fit `y - p` and their outputs are added to the log-odds), for regression on the
-//!   squared error. Leaves hold the mean residual of their rows (a least-squares step;
-//!   scikit-learn takes a Newton step for the log loss). Members only give the target.
+//!   squared error. Each tree fits the residuals; for the log loss its leaves then take a
+//!   Newton step (sum of residuals over sum of p(1 - p)), as scikit-learn does. The rows are
+//!   ranked once for all rounds. Members only give the target.
 //!
 //! Everything random (bootstrap rows, member seeds, folds) comes from the fuse stage's seed,
 //! drawn before fitting, so fits can run in parallel without changing the result.
 
-use linfa::prelude::*;
+use std::collections::HashMap;
+
 use ndarray::{Array1, Array2, ArrayView2, Axis};
 use rand::{RngCore, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -27,7 +29,7 @@ use super::error::{EstimatorError, Result};
 use super::fitted::{Fitted, Output, Target};
 use super::spec::{Algorithm, Task, TreeLimits};
 use crate::ml::folds::below;
-use crate::ml::{kfold, stratified_kfold, RegressionTree};
+use crate::ml::{kfold, stratified_kfold, Presorted, RegressionTree};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
@@ -269,28 +271,42 @@ fn boosting(
         .max_depth(Some(depth))
         .min_samples_split(TreeLimits::default().min_samples_split)
         .min_samples_leaf(TreeLimits::default().min_samples_leaf);
-    let mut f = Array1::from_elem(y.len(), init);
+    // Every round fits the same rows: rank them once.
+    let presorted = Presorted::new(x)
+        .map_err(|e| EstimatorError::fit(format!("boosting cannot use these features: {e}")))?;
+    let mut f = vec![init; y.len()];
     let mut trees = Vec::with_capacity(n);
     for _ in 0..n {
-        let residual: Array1<f64> = f
-            .iter()
-            .zip(&y)
-            .map(|(&fi, &yi)| {
-                if classification {
-                    yi - sigmoid(fi)
-                } else {
-                    yi - fi
-                }
-            })
-            .collect();
-        let data = DatasetBase::new(x.view(), residual);
-        let tree = params
-            .fit(&data)
+        let p: Vec<f64> = f.iter().map(|&fi| sigmoid(fi)).collect();
+        let residual: Vec<f64> = if classification {
+            y.iter().zip(&p).map(|(yi, pi)| yi - pi).collect()
+        } else {
+            y.iter().zip(&f).map(|(yi, fi)| yi - fi).collect()
+        };
+        let mut tree = params
+            .fit_presorted(&presorted, &residual)
             .map_err(|e| EstimatorError::fit(format!("boosting failed to fit a tree: {e}")))?;
+        let leaves = tree.leaf_indices(x);
+        if classification {
+            // A Newton step on the log loss per leaf, as scikit-learn's
+            // GradientBoostingClassifier: sum(y - p) / sum(p (1 - p)).
+            let mut num: HashMap<usize, f64> = HashMap::new();
+            let mut den: HashMap<usize, f64> = HashMap::new();
+            for ((&leaf, r), pi) in leaves.iter().zip(&residual).zip(&p) {
+                *num.entry(leaf).or_default() += r;
+                *den.entry(leaf).or_default() += pi * (1.0 - pi);
+            }
+            for (&leaf, &sum) in &num {
+                let h = den.get(&leaf).copied().unwrap_or(0.0);
+                tree.set_leaf_value(leaf, if h > 1e-12 { sum / h } else { 0.0 });
+            }
+        }
         let step = tree
             .try_predict(x)
             .map_err(|e| EstimatorError::fit(format!("boosting: {e}")))?;
-        f.scaled_add(learning_rate, &step);
+        for (fi, s) in f.iter_mut().zip(step.iter()) {
+            *fi += learning_rate * s;
+        }
         trees.push(tree);
     }
     Ok(EnsembleFit::Boosting {

@@ -152,6 +152,11 @@ impl StageKind for Fuse {
         &self.sig
     }
 
+    /// 2: boosting takes Newton steps in its leaves for the log loss.
+    fn version(&self) -> String {
+        "2".to_string()
+    }
+
     fn validate(&self, params: &Params) -> Vec<StageError> {
         method(params).err().into_iter().collect()
     }

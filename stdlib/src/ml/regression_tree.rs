@@ -88,6 +88,21 @@ impl RegressionTree {
         self.n_features
     }
 
+    /// The leaf (a node index) each row falls in.
+    pub fn leaf_indices<D: Data<Elem = f64>>(&self, x: &ArrayBase<D, Ix2>) -> Vec<usize> {
+        x.rows()
+            .into_iter()
+            .map(|row| self.tree.leaf_index(&row))
+            .collect()
+    }
+
+    /// Replaces the value of leaf `node` (boosting's Newton step); other nodes are untouched.
+    pub fn set_leaf_value(&mut self, node: usize, value: f64) {
+        if let Some(super::cart::tree::Node::Leaf(v)) = self.tree.nodes.get_mut(node) {
+            *v = value;
+        }
+    }
+
     /// Predicts, or reports a column count that differs from the training data's (the
     /// `predict` of linfa's trait cannot return an error and panics instead).
     pub fn try_predict<D: Data<Elem = f64>>(
@@ -101,6 +116,26 @@ impl RegressionTree {
             .into_iter()
             .map(|row| *self.tree.leaf(&row))
             .collect())
+    }
+}
+
+impl RegressionTreeParams {
+    /// Fits on presorted rows: the same tree as fitting their matrix.
+    pub fn fit_presorted(&self, x: &super::Presorted, y: &[f64]) -> Result<RegressionTree, Error> {
+        self.limits.check()?;
+        if y.len() != x.n_rows() {
+            return Err(Error::MismatchedShapes(x.n_rows(), y.len()));
+        }
+        if let Some(row) = y.iter().position(|v| !v.is_finite()) {
+            return Err(Error::Parameters(format!(
+                "target holds {} at row {row}",
+                y[row]
+            )));
+        }
+        Ok(RegressionTree {
+            tree: grow(&Mse { y }, x.cols.clone(), &self.limits),
+            n_features: x.n_features,
+        })
     }
 }
 
@@ -186,6 +221,28 @@ mod tests {
         // Thresholds sit halfway between training values.
         let between = array![[12.4], [12.6], [28.6]];
         assert_eq!(tree.predict(&between), array![1.0, 5.0, -2.0]);
+    }
+
+    /// Boosting's path: presorted rows give the same tree, and leaves can be re-valued.
+    #[test]
+    fn presorted_fit_is_the_same_tree_and_leaves_can_be_revalued() {
+        let (x, y) = noisy_sin(200, 0.1);
+        let params = RegressionTree::params().max_depth(Some(4));
+        let direct = fit(params, &x, &y);
+        let pre = crate::ml::Presorted::new(&x).unwrap();
+        let mut presorted = params.fit_presorted(&pre, y.as_slice().unwrap()).unwrap();
+        assert_eq!(direct, presorted);
+        let leaves = presorted.leaf_indices(&x);
+        let first = leaves[0];
+        presorted.set_leaf_value(first, 42.0);
+        let pred = presorted.predict(&x);
+        for (i, &leaf) in leaves.iter().enumerate() {
+            if leaf == first {
+                assert_eq!(pred[i], 42.0);
+            } else {
+                assert_eq!(pred[i], direct.predict(&x)[i]);
+            }
+        }
     }
 
     #[test]

@@ -23,6 +23,28 @@ pub(crate) struct Tree<V> {
 }
 
 impl<V> Tree<V> {
+    /// The index (into `nodes`) of the leaf a row falls in.
+    pub(crate) fn leaf_index<S: Data<Elem = f64>>(&self, row: &ArrayBase<S, Ix1>) -> usize {
+        let mut at = 0;
+        loop {
+            match &self.nodes[at] {
+                Node::Leaf(_) => return at,
+                Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                } => {
+                    at = if row[*feature] <= *threshold {
+                        *left
+                    } else {
+                        *right
+                    }
+                }
+            }
+        }
+    }
+
     /// The leaf value for one row of features.
     ///
     /// A NaN feature compares false with `<=` and so goes right; fitting rejects NaN, so this
