@@ -30,13 +30,16 @@ pub fn run(args: &RunArgs) -> i32 {
     update_lock(&args.file, &workflow, &outcome);
 
     let cache = Cache::new(&opts.cache_dir);
-    let metrics = collect_metrics(&cache, &outcome);
+    let (metrics, notes) = collect_metrics(&cache, &outcome);
     let code = if outcome.success() { 0 } else { 1 };
     match args.format {
         OutputFormat::Json => println!("{}", summary_json(&outcome, &metrics, code)),
         OutputFormat::Text => {
             if !args.quiet {
                 print_summary(&outcome, &metrics);
+                for (stage, note) in &notes {
+                    println!("{stage}: {note}");
+                }
             }
         }
     }
@@ -63,9 +66,14 @@ fn update_lock(file: &std::path::Path, workflow: &aimass_engine::Workflow, outco
     }
 }
 
-/// Stage -> its Metrics outputs' `scores` (the convention metrics artifacts follow).
-fn collect_metrics(cache: &Cache, outcome: &RunOutcome) -> BTreeMap<String, Json> {
+/// Stage -> its Metrics outputs' `scores`, and stage -> their `summary` line (the
+/// conventions metrics artifacts follow; tune's summary names the winning configuration).
+fn collect_metrics(
+    cache: &Cache,
+    outcome: &RunOutcome,
+) -> (BTreeMap<String, Json>, BTreeMap<String, String>) {
     let mut out = BTreeMap::new();
+    let mut notes = BTreeMap::new();
     for (stage, entry) in &outcome.entries {
         for rec in entry.outputs.values() {
             if aimass_engine::ArtifactType::from(rec.ty) != aimass_engine::ArtifactType::Metrics {
@@ -75,10 +83,13 @@ fn collect_metrics(cache: &Cache, outcome: &RunOutcome) -> BTreeMap<String, Json
                 if let Some(scores) = m.get("scores") {
                     out.insert(stage.clone(), scores.clone());
                 }
+                if let Some(note) = m.get("summary").and_then(Json::as_str) {
+                    notes.insert(stage.clone(), note.to_string());
+                }
             }
         }
     }
-    out
+    (out, notes)
 }
 
 fn print_summary(outcome: &RunOutcome, metrics: &BTreeMap<String, Json>) {

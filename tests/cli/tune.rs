@@ -13,6 +13,12 @@ fn the_tuning_example_searches_then_is_cached() {
     // The winner's cross-validated score sits next to the held-out scores.
     assert!(out.stdout.contains("roc_auc (cv)"), "{out:?}");
     assert!(out.stdout.contains("tuned_eval"), "{out:?}");
+    // And the winning configuration in one line.
+    assert!(
+        out.stdout
+            .contains("tuned: best of 12 trials: max_depth = "),
+        "{out:?}"
+    );
     let lock: Json = serde_json::from_str(&p.read("tuning.aim.lock")).unwrap();
     let tuned = &lock["stages"]["tuned"];
     assert!(tuned["outputs"]["model"].is_string(), "{tuned}");

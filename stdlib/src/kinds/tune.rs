@@ -202,6 +202,11 @@ impl StageKind for Tune {
         &self.sig
     }
 
+    /// 2: the trials output carries a one-line summary of the winner.
+    fn version(&self) -> String {
+        "2".to_string()
+    }
+
     fn validate(&self, params: &Params) -> Vec<StageError> {
         plan(params).err().unwrap_or_default()
     }
@@ -263,7 +268,20 @@ fn report(plan: &Plan, seed: u64, trials: &[Trial], winner: &Trial) -> Json {
             "folds": t.outcome.folds,
         })
     };
+    let summary = format!(
+        "best of {} trials: {} ({} {} in {}-fold CV)",
+        trials.len(),
+        plan.space.describe(&winner.config),
+        plan.metric.name(),
+        match (winner.outcome.mean, winner.outcome.std) {
+            (Some(m), Some(s)) => format!("{m:.4} ± {s:.4}"),
+            (Some(m), None) => format!("{m:.4}"),
+            _ => "undefined".to_string(),
+        },
+        plan.folds
+    );
     json!({
+        "summary": summary,
         "search": plan.method.describe(),
         "metric": plan.metric.name(),
         "goal": if plan.metric.higher_is_better() { "maximise" } else { "minimise" },
