@@ -180,6 +180,13 @@ fn level_one(output: Output) -> Result<Array2<f64>> {
     }
 }
 
+/// The members' level-one blocks as one matrix, member after member.
+fn side_by_side(blocks: &[Array2<f64>]) -> Result<Array2<f64>> {
+    let views: Vec<ArrayView2<'_, f64>> = blocks.iter().map(|b| b.view()).collect();
+    ndarray::concatenate(Axis(1), &views)
+        .map_err(|e| EstimatorError::fit(format!("stacking features: {e}")))
+}
+
 fn stacking(
     spec: &EnsembleSpec,
     meta: &Algorithm,
@@ -217,9 +224,7 @@ fn stacking(
             block.ok_or_else(|| EstimatorError::data("stacking made no folds"))
         })
         .collect::<Result<_>>()?;
-    let views: Vec<ArrayView2<'_, f64>> = blocks.iter().map(|b| b.view()).collect();
-    let z = ndarray::concatenate(Axis(1), &views)
-        .map_err(|e| EstimatorError::fit(format!("stacking features: {e}")))?;
+    let z = side_by_side(&blocks)?;
     let meta_fit = Fitted::fit(meta, &z, target, rng.next_u64())?;
     let members = spec
         .members
@@ -341,10 +346,7 @@ impl EnsembleFit {
                     .par_iter()
                     .map(|m| level_one(m.predict(x)?))
                     .collect::<Result<_>>()?;
-                let views: Vec<ArrayView2<'_, f64>> = blocks.iter().map(|b| b.view()).collect();
-                let z = ndarray::concatenate(Axis(1), &views)
-                    .map_err(|e| EstimatorError::fit(format!("stacking features: {e}")))?;
-                meta.predict(z.view())
+                meta.predict(side_by_side(&blocks)?.view())
             }
             EnsembleFit::Boosting {
                 init,

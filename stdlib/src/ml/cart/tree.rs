@@ -50,23 +50,9 @@ impl<V> Tree<V> {
     /// A NaN feature compares false with `<=` and so goes right; fitting rejects NaN, so this
     /// only happens on data the tree never saw.
     pub(crate) fn leaf<S: Data<Elem = f64>>(&self, row: &ArrayBase<S, Ix1>) -> &V {
-        let mut at = 0;
-        loop {
-            match &self.nodes[at] {
-                Node::Leaf(v) => return v,
-                Node::Split {
-                    feature,
-                    threshold,
-                    left,
-                    right,
-                } => {
-                    at = if row[*feature] <= *threshold {
-                        *left
-                    } else {
-                        *right
-                    }
-                }
-            }
+        match &self.nodes[self.leaf_index(row)] {
+            Node::Leaf(v) => v,
+            Node::Split { .. } => unreachable!("leaf_index stops only at a leaf"),
         }
     }
 
