@@ -164,6 +164,47 @@ stage after_sibling: emit { inputs = [slow_sibling] }
 }
 
 #[test]
+fn a_panicking_stage_fails_and_the_run_goes_on() {
+    let text = r#"
+pipeline "t" { }
+stage boom: panic { }
+stage after_boom: emit { inputs = [boom] }
+stage sibling: emit { value = 1, sleep_ms = 20 }
+"#;
+    for jobs in [1, 2] {
+        let h = Harness::new();
+        let mut opts = h.opts();
+        opts.jobs = jobs;
+        opts.keep_going = true;
+        // A hang here is the bug this test guards against: the coordinator used to wait
+        // forever for the panicking job's message.
+        let o = h.run(text, &opts);
+        assert!(!o.success());
+        assert_eq!(status_of(&o, "boom"), "failed");
+        assert_eq!(status_of(&o, "after_boom"), "skipped");
+        assert_eq!(status_of(&o, "sibling"), "done");
+        assert_eq!(o.failures.len(), 1);
+        let rendered = aimass_dsl::render::plain(&o.failures[0]);
+        assert!(
+            rendered.contains("internal error in stage `boom`: index out of bounds in boom"),
+            "{rendered}"
+        );
+        assert!(rendered.contains("aimass::stage::panic"), "{rendered}");
+        let rec = o.record.stages.iter().find(|s| s.name == "boom").unwrap();
+        assert!(rec
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("internal error"));
+        assert!(rec.key.is_none(), "no cache entry for a panicked stage");
+        // Nothing was cached for it: the next run runs it (and fails) again.
+        let again = h.run(text, &opts);
+        assert_eq!(status_of(&again, "boom"), "failed");
+        assert_eq!(status_of(&again, "sibling"), "cached");
+    }
+}
+
+#[test]
 fn results_do_not_depend_on_jobs() {
     let text = r#"
 pipeline "t" { seed = 7 }

@@ -336,19 +336,25 @@ impl<'a> Scheduler<'a> {
         scope.spawn(move |_| {
             let t0 = Instant::now();
             let cpu0 = process_cpu_time();
-            let result = execute(wf, n, inputs, record, &cache, opts);
-            let verdict = match &result {
-                Ok((_, arts)) => {
-                    let outputs = Outputs {
-                        ports: arts
-                            .iter()
-                            .map(|(k, v)| (k.clone(), (**v).clone()))
-                            .collect(),
-                    };
-                    wf.graph[n].kind.verdict(&wf.graph[n].params, &outputs)
-                }
-                Err(_) => Vec::new(),
-            };
+            // A panic anywhere in the stage (its own code, polars, linfa) must come back as a
+            // failure: rayon would hold it until the scope ends, and the coordinator would
+            // wait forever for this job's message.
+            let (result, verdict) = contain_panic(&wf.graph[n].name, || {
+                let result = execute(wf, n, inputs, record, &cache, opts);
+                let verdict = match &result {
+                    Ok((_, arts)) => {
+                        let outputs = Outputs {
+                            ports: arts
+                                .iter()
+                                .map(|(k, v)| (k.clone(), (**v).clone()))
+                                .collect(),
+                        };
+                        wf.graph[n].kind.verdict(&wf.graph[n].params, &outputs)
+                    }
+                    Err(_) => Vec::new(),
+                };
+                (result, verdict)
+            });
             let _ = tx.send(JobDone {
                 node: n,
                 result,
@@ -589,6 +595,29 @@ impl<'a> Scheduler<'a> {
                 error,
             },
         );
+    }
+}
+
+type JobResult = (
+    Result<(Entry, BTreeMap<String, Arc<Artifact>>), StageError>,
+    Vec<StageError>,
+);
+
+/// Runs `job`, turning a panic into the stage's failure ("internal error in stage X: ...").
+/// A cache entry is only written after the stage returned, so a panic leaves none.
+fn contain_panic(stage: &str, job: impl FnOnce() -> JobResult) -> JobResult {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)) {
+        Ok(done) => done,
+        Err(payload) => {
+            let what = super::panics::message(payload.as_ref());
+            let error = StageError::new(format!("internal error in stage `{stage}`: {what}"))
+                .code("aimass::stage::panic")
+                .help(
+                    "this is a bug in the stage's implementation, not in your pipeline; \
+                     please report it with the pipeline and data that trigger it",
+                );
+            (Err(error), Vec::new())
+        }
     }
 }
 

@@ -83,6 +83,22 @@ impl StageKind for Fail {
     }
 }
 
+/// `panic { inputs = [...] }`: always panics, as a stage with a bug (or a polars panic
+/// inside one) would.
+pub struct Panic {
+    sig: Signature,
+}
+
+impl StageKind for Panic {
+    fn signature(&self) -> &Signature {
+        &self.sig
+    }
+
+    fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError> {
+        panic!("index out of bounds in {}", ctx.stage);
+    }
+}
+
 /// `touch { file = "x", text = "..." }`: writes `text` to the file (relative to the project)
 /// and outputs `{ "file": .., "text": .. }`. Its effect is present when the file holds the
 /// text: a stage with an effect outside the cache, as deploy is.
@@ -163,6 +179,14 @@ pub fn registry(timeline: &Timeline) -> Registry {
         ))
         .output("out", ArtifactType::Metrics, "nothing");
     r.register(Arc::new(Fail { sig: fail }));
+    let panic = Signature::new("panic", "test: always panics")
+        .param(ParamSig::optional(
+            "inputs",
+            Ty::list(Ty::Input(ArtifactType::Metrics)),
+            "ignored",
+        ))
+        .output("out", ArtifactType::Metrics, "nothing");
+    r.register(Arc::new(Panic { sig: panic }));
     let touch = Signature::new("touch", "test: write a file")
         .param(ParamSig::required("file", Ty::Str, "the file"))
         .param(ParamSig::with_default(

@@ -21,29 +21,71 @@ fn expected() -> Vec<(&'static str, u64)> {
         };
     }
     let mut out: Vec<(&'static str, u64)> = Vec::new();
-    layout!(out, "struct ArrowSchema", api::ArrowSchema {
-        format, name, metadata, flags, n_children, children, dictionary, release, private_data
-    });
-    layout!(out, "struct ArrowArray", api::ArrowArray {
-        length, null_count, offset, n_buffers, n_children, buffers, children, dictionary,
-        release, private_data
-    });
+    layout!(
+        out,
+        "struct ArrowSchema",
+        api::ArrowSchema {
+            format,
+            name,
+            metadata,
+            flags,
+            n_children,
+            children,
+            dictionary,
+            release,
+            private_data
+        }
+    );
+    layout!(
+        out,
+        "struct ArrowArray",
+        api::ArrowArray {
+            length,
+            null_count,
+            offset,
+            n_buffers,
+            n_children,
+            buffers,
+            children,
+            dictionary,
+            release,
+            private_data
+        }
+    );
     layout!(out, "AimassStr", api::Str { ptr, len });
     layout!(out, "AimassBuffer", api::Buffer { ptr, len });
     layout!(out, "AimassFrame", api::Frame { schema, array });
     layout!(out, "AimassInput", api::Input { name, frame });
     layout!(out, "AimassOutput", api::Output { tag, frame, json });
-    layout!(out, "AimassPluginTable", api::PluginTable {
-        abi_version, table_size, flags, name, version, descriptor, free_buffer, transform,
-        fit, predict
-    });
+    layout!(
+        out,
+        "AimassPluginTable",
+        api::PluginTable {
+            abi_version,
+            table_size,
+            flags,
+            name,
+            version,
+            descriptor,
+            free_buffer,
+            transform,
+            fit,
+            predict
+        }
+    );
     out.extend([
         ("AIMASS_PLUGIN_ABI_VERSION", u64::from(api::ABI_VERSION)),
-        ("AIMASS_PLUGIN_MIN_ABI_VERSION", u64::from(api::MIN_ABI_VERSION)),
+        (
+            "AIMASS_PLUGIN_MIN_ABI_VERSION",
+            u64::from(api::MIN_ABI_VERSION),
+        ),
         ("AIMASS_STATUS_OK", api::STATUS_OK as u64),
         ("AIMASS_STATUS_ERROR", api::STATUS_ERROR as u64),
         ("AIMASS_STATUS_PANIC", api::STATUS_PANIC as u64),
-        ("AIMASS_FLAG_STRING_VIEWS", u64::from(api::FLAG_STRING_VIEWS)),
+        (
+            "AIMASS_FLAG_STRING_VIEWS",
+            u64::from(api::FLAG_STRING_VIEWS),
+        ),
         ("AIMASS_OUTPUT_EMPTY", u64::from(api::OUTPUT_EMPTY)),
         ("AIMASS_OUTPUT_FRAME", u64::from(api::OUTPUT_FRAME)),
         ("AIMASS_OUTPUT_JSON", u64::from(api::OUTPUT_JSON)),
@@ -56,7 +98,8 @@ fn header_matches_the_rust_definitions() {
     let dir = tempfile::tempdir().expect("temp dir");
     let header_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let expected = expected();
-    let mut c = String::from("#include <stdio.h>\n#include <stddef.h>\n#include \"aimass_plugin.h\"\n");
+    let mut c =
+        String::from("#include <stdio.h>\n#include <stddef.h>\n#include \"aimass_plugin.h\"\n");
     // The signatures are checked by assigning a function of the documented shape.
     c.push_str(
         "static const AimassPluginTable *entry(uint32_t v) { (void)v; return NULL; }\n\
@@ -84,10 +127,8 @@ fn header_matches_the_rust_definitions() {
     assert!(status.success(), "the header does not compile");
     let output = Command::new(&exe).output().expect("run layout");
     let printed = String::from_utf8(output.stdout).expect("utf-8");
-    let c_values: BTreeMap<&str, &str> = printed
-        .lines()
-        .filter_map(|l| l.split_once('='))
-        .collect();
+    let c_values: BTreeMap<&str, &str> =
+        printed.lines().filter_map(|l| l.split_once('=')).collect();
     let mut mismatches = Vec::new();
     for (expr, rust) in &expected {
         let c = c_values.get(expr).copied().unwrap_or("missing");
@@ -95,6 +136,10 @@ fn header_matches_the_rust_definitions() {
             mismatches.push(format!("{expr}: C {c}, Rust {rust}"));
         }
     }
-    assert!(mismatches.is_empty(), "header and Rust disagree:\n{}", mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "header and Rust disagree:\n{}",
+        mismatches.join("\n")
+    );
     assert_eq!(c_values.get("symbol").copied(), Some(api::ENTRY_SYMBOL));
 }
