@@ -24,6 +24,8 @@ pub enum Command {
         /// Override a pipeline parameter (repeatable): --set depth=8.
         #[arg(long = "set", value_name = "KEY=VALUE")]
         sets: Vec<String>,
+        #[command(flatten)]
+        plugins: PluginArgs,
     },
     /// Run the pipeline: changed stages in parallel, unchanged ones from the cache.
     Run(RunArgs),
@@ -48,9 +50,23 @@ pub enum Command {
     },
     /// List the stage kinds, or describe one.
     Stages {
-        /// A stage kind, e.g. `model`.
+        /// A stage kind, e.g. `model` or `rfm.segment`.
         kind: Option<String>,
+        /// Also list the plugin stages this pipeline declares.
+        #[arg(long, value_name = "FILE")]
+        pipeline: Option<PathBuf>,
+        /// Also list the stages of this plugin library (repeatable), named after the plugin.
+        #[arg(long = "plugin", value_name = "PATH")]
+        plugins: Vec<PathBuf>,
     },
+    /// Inspect stage plugin libraries.
+    Plugins {
+        #[command(subcommand)]
+        command: PluginsCommand,
+    },
+    /// Internal: serve one isolated plugin call (used by --isolate-plugins).
+    #[command(name = "__plugin-host", hide = true)]
+    PluginHost { request: PathBuf, response: PathBuf },
     /// Print the pipeline's DAG.
     Graph {
         file: PathBuf,
@@ -126,6 +142,30 @@ pub struct RunArgs {
     /// No progress output.
     #[arg(long, short)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub plugins: PluginArgs,
+}
+
+/// How plugin libraries are loaded and called.
+#[derive(clap::Args, Clone, Default)]
+pub struct PluginArgs {
+    /// Run every plugin call in a child process: a plugin that crashes fails only its stage.
+    #[arg(long, env = "AIMASS_ISOLATE_PLUGINS")]
+    pub isolate_plugins: bool,
+    /// Fail a plugin call that has not returned after this long: 30s, 5m, 500ms.
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub stage_timeout: Option<std::time::Duration>,
+}
+
+#[derive(Subcommand)]
+pub enum PluginsCommand {
+    /// Print what a plugin library provides: its stages, ports and parameters.
+    Inspect {
+        /// The library (.so, .dylib, .dll), or a bare name searched in AIMASS_PLUGIN_PATH.
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -22,8 +22,40 @@ pub fn parse(path: &Path) -> Result<(SourceFile, ir::Pipeline), i32> {
     Ok((src, pipeline))
 }
 
-/// Parses, applies `--set` overrides and checks: the sealed DAG, or exit code 2.
-pub fn checked(path: &Path, sets: &[String]) -> Result<(SourceFile, ir::Pipeline, Workflow), i32> {
+/// The host options `--isolate-plugins` and `--stage-timeout` ask for.
+pub fn host_options(args: &crate::cli::PluginArgs) -> aimass_plugin_host::HostOptions {
+    aimass_plugin_host::HostOptions {
+        isolate: args.isolate_plugins,
+        timeout: args.stage_timeout,
+    }
+}
+
+/// Loads the plugins a pipeline declares and the registry they extend: the stdlib's kinds,
+/// the plugins' estimators as algorithms, their transforms as `plugin.kind`.
+pub fn registry(
+    src: &SourceFile,
+    pipeline: &ir::Pipeline,
+    project_dir: &Path,
+    opts: &aimass_plugin_host::HostOptions,
+) -> Result<aimass_engine::Registry, i32> {
+    let plugins = aimass_plugin_host::Plugins::load(src, pipeline, project_dir, opts).map_err(|e| {
+        for error in e.errors {
+            emit(error);
+        }
+        INVALID
+    })?;
+    let mut registry = aimass_stdlib::registry();
+    plugins.register(&mut registry);
+    Ok(registry)
+}
+
+/// Parses, applies `--set` overrides, loads plugins and checks: the sealed DAG, or exit
+/// code 2.
+pub fn checked(
+    path: &Path,
+    sets: &[String],
+    plugin_args: &crate::cli::PluginArgs,
+) -> Result<(SourceFile, ir::Pipeline, Workflow), i32> {
     let (src, pipeline) = parse(path)?;
     let pipeline = aimass_engine::check::apply_overrides(&pipeline, sets).map_err(|errors| {
         for e in errors {
@@ -31,7 +63,7 @@ pub fn checked(path: &Path, sets: &[String]) -> Result<(SourceFile, ir::Pipeline
         }
         INVALID
     })?;
-    let registry = aimass_stdlib::registry();
+    let registry = registry(&src, &pipeline, &project_dir(path), &host_options(plugin_args))?;
     let workflow = aimass_engine::check(&src, &pipeline, &registry).map_err(|e| {
         emit(e);
         INVALID
@@ -85,7 +117,7 @@ pub fn project_dir(file: &Path) -> std::path::PathBuf {
 pub fn for_run(
     args: &crate::cli::RunArgs,
 ) -> Result<(Workflow, aimass_engine::run::RunOptions), i32> {
-    let (_, _, workflow) = checked(&args.file, &args.sets)?;
+    let (_, _, workflow) = checked(&args.file, &args.sets, &args.plugins)?;
     let opts = run_options(args, &workflow)?;
     Ok((workflow, opts))
 }

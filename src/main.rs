@@ -5,6 +5,7 @@
 
 mod cli;
 mod commands;
+mod duration;
 mod load;
 mod progress;
 mod report;

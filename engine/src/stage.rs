@@ -40,6 +40,13 @@ pub trait StageKind: Send + Sync {
         Ok(Vec::new())
     }
 
+    /// The plugins whose code this stage runs with these params: the name the pipeline gives
+    /// each -> a string that changes whenever its code does (declared version and library
+    /// hash). It enters the cache key, and `aimass plan` names the plugin that changed.
+    fn plugins(&self, _params: &Params) -> BTreeMap<String, String> {
+        BTreeMap::new()
+    }
+
     fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError>;
 
     /// Whether what the stage did outside the cache (files it wrote, such as a deployed

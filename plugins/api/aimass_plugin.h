@@ -93,7 +93,8 @@ typedef struct AimassFrame {
   struct ArrowArray array;
 } AimassFrame;
 
-/* One input frame of a transform; the plugin owns it and must release it. */
+/* One input frame of a transform: read it during the call, or move it out (copy the structs,
+   set the originals' release to NULL) to keep it; the host releases what is left. */
 typedef struct AimassInput {
   AimassStr name;
   AimassFrame frame;

@@ -48,7 +48,7 @@ pub fn run(command: CacheCommand) -> i32 {
             for file in &files {
                 let lock = LockFile::read(&LockFile::path_for(file));
                 keep.extend(lock.stages.values().map(|s| s.key.clone()));
-                let (_, _, workflow) = match load::checked(file, &[]) {
+                let (_, _, workflow) = match load::checked(file, &[], &Default::default()) {
                     Ok(w) => w,
                     Err(code) => return code,
                 };
@@ -79,22 +79,7 @@ pub fn run(command: CacheCommand) -> i32 {
 
 /// `30s`, `15m`, `12h`, `7d` -> seconds.
 fn parse_age(text: &str) -> Result<u64, String> {
-    let text = text.trim();
-    let (num, unit) = text.split_at(
-        text.find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(text.len()),
-    );
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("`{text}` is not an age like 7d or 12h"))?;
-    let mult = match unit {
-        "" | "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86400,
-        _ => return Err(format!("unknown unit `{unit}`; use s, m, h or d")),
-    };
-    Ok(n * mult)
+    crate::duration::parse(text).map(|d| d.as_secs())
 }
 
 fn human_bytes(b: u64) -> String {

@@ -2,8 +2,8 @@ use std::path::Path;
 
 use crate::load;
 
-pub fn run(file: &Path, sets: &[String]) -> i32 {
-    match load::checked(file, sets) {
+pub fn run(file: &Path, sets: &[String], plugins: &crate::cli::PluginArgs) -> i32 {
+    match load::checked(file, sets, plugins) {
         Ok((_, _, workflow)) => {
             let n = workflow.graph.node_count();
             println!(

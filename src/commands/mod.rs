@@ -7,6 +7,7 @@ mod fmt;
 mod graph;
 mod metrics;
 mod plan;
+mod plugins;
 mod predict;
 mod run;
 mod stages;
@@ -15,7 +16,11 @@ use crate::cli::{Cli, Command};
 
 pub fn dispatch(cli: Cli) -> i32 {
     match cli.command {
-        Command::Check { file, sets } => check::run(&file, &sets),
+        Command::Check {
+            file,
+            sets,
+            plugins,
+        } => check::run(&file, &sets, &plugins),
         Command::Run(args) => run::run(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Cache { command } => cache::run(command),
@@ -38,7 +43,15 @@ pub fn dispatch(cli: Cli) -> i32 {
             format,
             threshold,
         }),
-        Command::Stages { kind } => stages::run(kind.as_deref()),
+        Command::Stages {
+            kind,
+            pipeline,
+            plugins,
+        } => stages::run(kind.as_deref(), pipeline.as_deref(), &plugins),
+        Command::Plugins { command } => plugins::run(command),
+        Command::PluginHost { request, response } => {
+            aimass_plugin_host::isolate::serve::serve(&request, &response)
+        }
         Command::Graph { file, format } => graph::run(&file, format),
         Command::Fmt { file, write, check } => fmt::run(&file, write, check),
         Command::Convert { file, to, output } => convert::run(&file, to, output.as_deref()),

@@ -1,7 +1,33 @@
+use std::path::{Path, PathBuf};
+
 use aimass_engine::Signature;
 
-pub fn run(kind: Option<&str>) -> i32 {
-    let registry = aimass_stdlib::registry();
+use crate::load;
+
+/// The built-in kinds, plus those of a pipeline's plugins and of `--plugin` libraries.
+fn registry(pipeline: Option<&Path>, plugins: &[PathBuf]) -> Result<aimass_engine::Registry, i32> {
+    let mut registry = match pipeline {
+        Some(file) => {
+            let (src, p) = load::parse(file)?;
+            load::registry(&src, &p, &load::project_dir(file), &Default::default())?
+        }
+        None => aimass_stdlib::registry(),
+    };
+    for path in plugins {
+        let plugin = super::plugins::open_arg(path)?;
+        aimass_plugin_host::Plugins {
+            loaded: vec![plugin],
+        }
+        .register(&mut registry);
+    }
+    Ok(registry)
+}
+
+pub fn run(kind: Option<&str>, pipeline: Option<&Path>, plugins: &[PathBuf]) -> i32 {
+    let registry = match registry(pipeline, plugins) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
     match kind {
         None => {
             let width = registry.names().map(str::len).max().unwrap_or(0);

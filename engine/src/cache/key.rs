@@ -21,6 +21,11 @@ pub struct KeyRecord {
     pub inputs: BTreeMap<String, Vec<String>>,
     /// Path as written (relative to the project) -> content hash.
     pub sources: BTreeMap<String, String>,
+    /// Plugin (as the pipeline names it) -> its declared version and library hash, for
+    /// every plugin whose code the stage runs. Left out when empty, so the keys of stages
+    /// without plugins are those of earlier versions.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub plugins: BTreeMap<String, String>,
 }
 
 impl KeyRecord {
@@ -47,6 +52,7 @@ mod tests {
             seed: 42,
             inputs: BTreeMap::from([("input".to_string(), vec!["abc".to_string()])]),
             sources: BTreeMap::new(),
+            plugins: BTreeMap::new(),
         }
     }
 
@@ -69,12 +75,25 @@ mod tests {
                 r.inputs = BTreeMap::from([("input".to_string(), vec!["abd".to_string()])])
             }),
             Box::new(|r| r.sources = BTreeMap::from([("a.csv".to_string(), "h".to_string())])),
+            Box::new(|r| {
+                r.plugins = BTreeMap::from([("rfm".to_string(), "0.1.0@abc".to_string())])
+            }),
         ];
         for change in variants {
             let mut r = record();
             change(&mut r);
             assert_ne!(r.key(), base.key(), "{r:?}");
         }
+    }
+
+    #[test]
+    fn a_key_without_plugins_is_the_key_of_earlier_versions() {
+        // The record as serialised before `plugins` existed: entries cached then stay valid.
+        let r = record();
+        let json = serde_json::to_string(&r).unwrap();
+        assert!(!json.contains("plugins"), "{json}");
+        let back: KeyRecord = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, r);
     }
 
     #[test]

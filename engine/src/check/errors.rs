@@ -50,15 +50,15 @@ pub enum CheckError {
         help: String,
     },
 
-    #[error("plugin stage `{kind}` cannot be loaded by this version of aimass")]
-    #[diagnostic(
-        code(aimass::check::plugin_unsupported),
-        help("the plugin loader is not implemented yet; use a built-in stage kind (see `aimass stages`)")
-    )]
-    PluginUnsupported {
+    #[error("plugin `{plugin}` has no stage kind `{kind}`")]
+    #[diagnostic(code(aimass::check::unknown_plugin_kind))]
+    UnknownPluginKind {
+        plugin: String,
         kind: String,
-        #[label("plugin stage")]
+        #[label("not a stage kind of this plugin")]
         span: Span,
+        #[help]
+        help: String,
     },
 
     #[error("unknown parameter `{param}` in {owner}")]

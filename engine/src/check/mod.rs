@@ -136,11 +136,32 @@ fn resolve_kinds(
     for stage in stages {
         let kind = match &stage.kind.plugin {
             Some(plugin) => {
-                if pipeline.plugins.iter().any(|p| p.name.name == plugin.name) {
-                    errors.push(CheckError::PluginUnsupported {
-                        kind: stage.kind.to_string(),
-                        span: stage.kind.span,
+                let full = stage.kind.to_string();
+                if let Some(k) = registry.get(&full) {
+                    Some(Arc::clone(k))
+                } else if pipeline.plugins.iter().any(|p| p.name.name == plugin.name) {
+                    // Loaded (the host registers a plugin's kinds as `plugin.kind`), but
+                    // without this kind.
+                    let prefix = format!("{}.", plugin.name);
+                    let own: Vec<&str> = registry
+                        .names()
+                        .filter_map(|n| n.strip_prefix(prefix.as_str()))
+                        .collect();
+                    let help = match did_you_mean(&stage.kind.name.name, own.iter().copied()) {
+                        Some(s) => format!("did you mean `{}{s}`?", prefix),
+                        None if own.is_empty() => format!(
+                            "`{}` provides no transforms here (an estimator is used as a model's `algorithm = {}NAME`); `aimass stages` lists what is loaded",
+                            plugin.name, prefix
+                        ),
+                        None => format!("`{}` provides: {}", plugin.name, own.join(", ")),
+                    };
+                    errors.push(CheckError::UnknownPluginKind {
+                        plugin: plugin.name.clone(),
+                        kind: stage.kind.name.name.clone(),
+                        span: stage.kind.name.span,
+                        help,
                     });
+                    None
                 } else {
                     let names = pipeline.plugins.iter().map(|p| p.name.name.as_str());
                     let help = match did_you_mean(&plugin.name, names) {
@@ -155,8 +176,8 @@ fn resolve_kinds(
                         span: plugin.span,
                         help,
                     });
+                    None
                 }
-                None
             }
             None => match registry.get(&stage.kind.name.name) {
                 Some(k) => Some(Arc::clone(k)),

@@ -38,6 +38,12 @@ pub enum DirtyReason {
         old: String,
         new: String,
     },
+    /// A plugin library the stage runs was rebuilt or declares another version.
+    PluginChanged {
+        plugin: String,
+        old: String,
+        new: String,
+    },
     EngineChanged {
         old: String,
         new: String,
@@ -72,6 +78,9 @@ impl fmt::Display for DirtyReason {
             DirtyReason::SourceChanged { path } => write!(f, "source file changed: {path}"),
             DirtyReason::KindChanged { old, new } => {
                 write!(f, "stage implementation changed: {old} -> {new}")
+            }
+            DirtyReason::PluginChanged { plugin, old, new } => {
+                write!(f, "plugin changed: {plugin}: {old} -> {new}")
             }
             DirtyReason::EngineChanged { old, new } => {
                 write!(f, "aimass version changed: {old} -> {new}")
@@ -224,6 +233,17 @@ pub fn diff(old: &KeyRecord, new: &KeyRecord) -> Vec<DirtyReason> {
             new: format!("{} v{}", new.kind, new.kind_version),
         });
     }
+    let plugins: BTreeSet<&String> = old.plugins.keys().chain(new.plugins.keys()).collect();
+    for plugin in plugins {
+        let (o, n) = (old.plugins.get(plugin), new.plugins.get(plugin));
+        if o != n {
+            out.push(DirtyReason::PluginChanged {
+                plugin: plugin.clone(),
+                old: o.map_or_else(|| "(none)".to_string(), |v| plugin_version(v)),
+                new: n.map_or_else(|| "(none)".to_string(), |v| plugin_version(v)),
+            });
+        }
+    }
     if old.seed != new.seed {
         out.push(DirtyReason::SeedChanged {
             old: old.seed,
@@ -259,6 +279,14 @@ pub fn diff(old: &KeyRecord, new: &KeyRecord) -> Vec<DirtyReason> {
         }
     }
     out
+}
+
+/// `0.1.0@<hash>` as `0.1.0 (blake3 1a2b3c4d5e6f)`.
+fn plugin_version(v: &str) -> String {
+    match v.rsplit_once('@') {
+        Some((version, hash)) => format!("{version} (blake3 {})", &hash[..hash.len().min(12)]),
+        None => v.to_string(),
+    }
 }
 
 /// A canonical parameter value as the user would write it.

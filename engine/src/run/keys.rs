@@ -54,5 +54,6 @@ pub(crate) fn key_record(
         seed: wf.seed,
         inputs,
         sources,
+        plugins: node.kind.plugins(&node.params),
     })
 }

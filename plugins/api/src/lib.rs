@@ -21,9 +21,12 @@
 //! # What crosses
 //!
 //! - Frames: the Arrow C Data Interface. A frame is a record batch exported as a struct array
-//!   ([`Frame`]: its schema and array). Whoever receives an Arrow struct owns it and calls its
-//!   `release` callback when done, as the Arrow specification says; the memory is freed by the
-//!   library that allocated it. String columns arrive as `large_utf8` (`U`) unless the plugin
+//!   ([`Frame`]: its schema and array), freed through its `release` callbacks by the library
+//!   that allocated it. Frames the host passes in stay the host's unless the plugin *moves*
+//!   them, as the Arrow specification describes: it copies the structs and sets the
+//!   originals' `release` to null. After the call the host releases whatever is still
+//!   unreleased, so a plugin that ignores an input leaks nothing. Frames and buffers the
+//!   plugin leaves in outputs become the host's, whatever the call's status. String columns arrive as `large_utf8` (`U`) unless the plugin
 //!   sets [`FLAG_STRING_VIEWS`], in which case they may arrive as `utf8_view` (`vu`).
 //! - Params, descriptors, errors and metrics: UTF-8 JSON.
 //! - Bytes the plugin allocates and hands to the host ([`Buffer`]: error messages, metrics,
@@ -146,8 +149,8 @@ pub struct Frame {
 }
 
 /// One input frame of a transform. `name` is the input parameter it was given for; a list
-/// parameter gives several inputs of one name, in the order written. The plugin takes
-/// ownership of `frame` and must release it.
+/// parameter gives several inputs of one name, in the order written. The plugin reads
+/// `frame` during the call, or moves it out to keep it (see the crate docs).
 #[repr(C)]
 #[derive(Debug)]
 pub struct Input {
@@ -186,7 +189,7 @@ pub type TransformFn = unsafe extern "C" fn(
 /// nulls) and target `y` (one column: Int64 class indices for classification, Float64 for
 /// regression); leave the fitted state, opaque bytes, in `state`. `call` is JSON:
 /// `{"stage", "seed", "params", "task": "classification" | "regression", "n_classes",
-/// "features": [...]}`. The plugin owns and releases `x` and `y`.
+/// "features": [...]}`. `x` and `y` are read during the call or moved (see the crate docs).
 pub type FitFn = unsafe extern "C" fn(
     kind: Str,
     call: Str,
