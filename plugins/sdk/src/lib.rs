@@ -50,6 +50,8 @@ mod macros;
 mod param;
 mod params;
 mod plugin;
+#[cfg(feature = "polars")]
+mod polars;
 mod spec;
 mod transform;
 
