@@ -6,8 +6,9 @@
 //! [`export_plugin!`] exports the crate. No pointer, JSON document or release callback
 //! reaches the author.
 //!
-//! ```ignore
-//! use aimass_plugin_sdk::{Column, Outputs, Param, Result, Transform, TransformCall, TransformSpec};
+//! ```no_run
+//! use aimass_plugin_sdk::{Column, Outputs, Param, Result};
+//! use aimass_plugin_sdk::{Transform, TransformCall, TransformSpec};
 //!
 //! #[derive(Default)]
 //! struct Scale;
@@ -23,7 +24,8 @@
 //!     }
 //!
 //!     fn run(&self, mut call: TransformCall) -> Result<Outputs> {
-//!         let (column, factor) = (call.params().str("column")?.to_owned(), call.params().float("factor")?);
+//!         let column = call.params().str("column")?.to_owned();
+//!         let factor = call.params().float("factor")?;
 //!         let mut frame = call.input("input")?;
 //!         let values = frame.remove(&column)?.to_f64_vec()?;
 //!         let scaled = values.into_iter().map(|v| v.map(|v| v * factor)).collect();
@@ -43,16 +45,24 @@
 //! a column the host sent and the plugin passes on goes back to the host as the same memory.
 
 pub mod arrow;
+#[deny(unsafe_code)]
 mod error;
+#[deny(unsafe_code)]
 mod estimator;
 mod ffi;
+#[deny(unsafe_code)]
 mod macros;
+#[deny(unsafe_code)]
 mod param;
+#[deny(unsafe_code)]
 mod params;
+#[deny(unsafe_code)]
 mod plugin;
 #[cfg(feature = "polars")]
 mod polars;
+#[deny(unsafe_code)]
 mod spec;
+#[deny(unsafe_code)]
 mod transform;
 
 pub use aimass_plugin_api as api;

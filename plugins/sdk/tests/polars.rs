@@ -99,3 +99,29 @@ fn empty_frames_convert() {
     assert_eq!(frame.width(), 0);
     assert_eq!(Frame::new().to_polars().expect("to polars").width(), 0);
 }
+
+/// Without polars' `dtype-*` features (the SDK enables none; a plugin may), polars cannot
+/// hold Int8, UInt16 or Date32: a clear error naming the column, not a panic.
+#[test]
+fn types_polars_leaves_out_are_errors() {
+    for (name, column, dtype) in [
+        ("small", Column::from_native(vec![1i8]), "Int8"),
+        ("word", Column::from_native(vec![1u16]), "UInt16"),
+        ("day", Column::from_dates(vec![Some(1)]), "Date32"),
+    ] {
+        let frame = Frame::new().with(name, column).expect("frame");
+        let error = frame.to_polars().expect_err(name);
+        assert_eq!(
+            error.message(),
+            format!("column `{name}`: polars: cannot create series from {dtype}")
+        );
+    }
+    let floats = Frame::new()
+        .with("x", Column::from_native(vec![1.0f32]))
+        .expect("frame");
+    let df = floats.to_polars().expect("Float32");
+    assert_eq!(
+        df.column("x").expect("x").f32().expect("f32").get(0),
+        Some(1.0)
+    );
+}

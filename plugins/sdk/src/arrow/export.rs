@@ -16,9 +16,9 @@ use std::ptr;
 
 use aimass_plugin_api as api;
 
+use super::buffers::has_validity;
 use super::column::{Column, Origin, Values};
 use super::frame::Frame;
-use super::import::has_validity;
 
 /// `ARROW_FLAG_NULLABLE`.
 const NULLABLE: i64 = 2;

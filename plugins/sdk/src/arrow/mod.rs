@@ -12,16 +12,24 @@
 //! - Typed reads cover booleans, integers, floats, strings (`u`, `U`, `vu`), dates and
 //!   timestamps; any other Arrow type is carried as an opaque column that passes through.
 //!
-//! `memory`, `import` and `export` hold all the unsafe code; the rest is safe.
+//! `memory`, `import`, `buffers` and `export` hold all the unsafe code; the other modules
+//! deny it.
 
+#[deny(unsafe_code)]
 mod bitmap;
+mod buffers;
+#[deny(unsafe_code)]
 mod build;
+#[deny(unsafe_code)]
 mod column;
+#[deny(unsafe_code)]
 mod dtype;
 mod export;
+#[deny(unsafe_code)]
 mod frame;
 mod import;
 mod memory;
+#[deny(unsafe_code)]
 mod strings;
 
 pub use column::Column;
