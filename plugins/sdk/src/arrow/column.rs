@@ -64,6 +64,17 @@ impl Column {
         values: Values,
     ) -> Column {
         let null_count = validity.as_ref().map_or(0, Bitmap::count_zeros);
+        Column::with_null_count(dtype, len, validity, null_count, values)
+    }
+
+    /// As `new_native`, with the null count already known (`validity`'s zeros).
+    pub(crate) fn with_null_count(
+        dtype: DataType,
+        len: usize,
+        validity: Option<Bitmap>,
+        null_count: usize,
+        values: Values,
+    ) -> Column {
         Column {
             dtype,
             len,
@@ -120,7 +131,7 @@ impl Column {
                 .typed::<T>()
                 .ok_or_else(|| self.error("values buffer is misaligned")),
             _ => Err(self.error(format!(
-                "is {}; reading {} values needs a {} column",
+                "is {}; reading {} values needs a column of type {}",
                 self.dtype,
                 std::any::type_name::<T>(),
                 T::dtype()

@@ -7,7 +7,8 @@
 //!
 //! Validation is structural and O(1) per column (formats, counts, lengths, offsets, null and
 //! misaligned pointers): whatever would make a later read go out of bounds or misread is an
-//! [`Error`] here. The O(rows) string checks wait for the first string read (`strings`).
+//! [`Error`] here. The producer's null count is trusted for a whole array (a wrong one gives
+//! wrong answers, never a bad read) and counted for a window. The O(rows) string checks wait for the first string read (`strings`).
 //! Buffer *sizes* cannot be checked: the C interface does not carry them, so a producer that
 //! lies about them is outside what any consumer can detect.
 
@@ -246,8 +247,16 @@ unsafe fn import_column(
             array.null_count
         )));
     }
+    // The producer's count is trusted for the whole array (a wrong count gives wrong
+    // answers, never an out-of-bounds read); a window is counted, O(rows / 64).
+    let whole = own_offset == 0 && parent_offset == 0 && length == len;
+    let null_count = match (mask.as_ref(), usize::try_from(array.null_count)) {
+        (None, _) => 0,
+        (Some(_), Ok(known)) if whole => known,
+        (Some(mask), _) => mask.count_zeros(),
+    };
     let values = buffers::values(&buffers, &dtype, start, len)?;
-    let mut column = Column::new_native(dtype, len, mask, values);
+    let mut column = Column::with_null_count(dtype, len, mask, null_count, values);
     column.origin = Origin::Foreign(foreign);
     Ok(column)
 }
