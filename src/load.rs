@@ -38,12 +38,13 @@ pub fn registry(
     project_dir: &Path,
     opts: &aimass_plugin_host::HostOptions,
 ) -> Result<aimass_engine::Registry, i32> {
-    let plugins = aimass_plugin_host::Plugins::load(src, pipeline, project_dir, opts).map_err(|e| {
-        for error in e.errors {
-            emit(error);
-        }
-        INVALID
-    })?;
+    let plugins =
+        aimass_plugin_host::Plugins::load(src, pipeline, project_dir, opts).map_err(|e| {
+            for error in e.errors {
+                emit(error);
+            }
+            INVALID
+        })?;
     let mut registry = aimass_stdlib::registry();
     plugins.register(&mut registry);
     Ok(registry)
@@ -63,7 +64,12 @@ pub fn checked(
         }
         INVALID
     })?;
-    let registry = registry(&src, &pipeline, &project_dir(path), &host_options(plugin_args))?;
+    let registry = registry(
+        &src,
+        &pipeline,
+        &project_dir(path),
+        &host_options(plugin_args),
+    )?;
     let workflow = aimass_engine::check(&src, &pipeline, &registry).map_err(|e| {
         emit(e);
         INVALID

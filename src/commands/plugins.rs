@@ -34,16 +34,18 @@ pub fn open_arg(path: &Path) -> Result<std::sync::Arc<Plugin>, i32> {
     // Reopened under its own name so its kinds read `rfm.segment`; the library is loaded
     // once per process, whatever the alias.
     let name = plugin.identity.name.clone();
-    aimass_plugin_host::open(&name, &plugin.identity.path, &HostOptions::default()).map_err(|failure| {
-        emit(aimass_plugin_host::LoadError {
-            plugin: declared.to_string(),
-            failure,
-            src: None,
-            span: Default::default(),
-            also: None,
-        });
-        crate::load::INVALID
-    })
+    aimass_plugin_host::open(&name, &plugin.identity.path, &HostOptions::default()).map_err(
+        |failure| {
+            emit(aimass_plugin_host::LoadError {
+                plugin: declared.to_string(),
+                failure,
+                src: None,
+                span: Default::default(),
+                also: None,
+            });
+            crate::load::INVALID
+        },
+    )
 }
 
 fn inspect(path: &Path, format: OutputFormat) -> i32 {
@@ -155,7 +157,10 @@ fn describe_text(p: &Plugin) -> String {
                     None => "optional".to_string(),
                 }
             };
-            s.push_str(&format!("  param   {:16} {} [{req}]  {}\n", q.name, q.ty, q.doc));
+            s.push_str(&format!(
+                "  param   {:16} {} [{req}]  {}\n",
+                q.name, q.ty, q.doc
+            ));
         }
     }
     s

@@ -49,7 +49,8 @@ impl Library {
     }
 
     fn export(&self, df: &DataFrame) -> CallResult<api::Frame> {
-        frames::export(df, frames::compat_for(self.flags)).map_err(|e| CallFailure::new(FailureKind::Error, e))
+        frames::export(df, frames::compat_for(self.flags))
+            .map_err(|e| CallFailure::new(FailureKind::Error, e))
     }
 
     /// Runs transform `kind` on `inputs` (parameter name, frame); one value per output port.
@@ -61,7 +62,9 @@ impl Library {
         outputs: &[OutputDesc],
     ) -> CallResult<Vec<PortValue>> {
         let Some(transform) = self.functions.transform else {
-            return Err(CallFailure::bad_output("the plugin has no transform function"));
+            return Err(CallFailure::bad_output(
+                "the plugin has no transform function",
+            ));
         };
         let mut c_inputs = Vec::with_capacity(inputs.len());
         for (name, df) in inputs {
@@ -112,13 +115,19 @@ impl Library {
         let result = match (slot.tag, port.ty) {
             (api::OUTPUT_FRAME, ArtifactType::Frame) => {
                 return frames::import(frame).map(PortValue::Frame).map_err(|e| {
-                    CallFailure::bad_output(format!("output `{}` is not a valid frame: {e}", port.name))
+                    CallFailure::bad_output(format!(
+                        "output `{}` is not a valid frame: {e}",
+                        port.name
+                    ))
                 });
             }
             (api::OUTPUT_JSON, ArtifactType::Metrics) => serde_json::from_slice(&json)
                 .map(PortValue::Metrics)
                 .map_err(|e| {
-                    CallFailure::bad_output(format!("output `{}` is not valid JSON: {e}", port.name))
+                    CallFailure::bad_output(format!(
+                        "output `{}` is not valid JSON: {e}",
+                        port.name
+                    ))
                 }),
             (api::OUTPUT_EMPTY, _) => Err(CallFailure::bad_output(format!(
                 "the plugin returned nothing for output `{}`",
@@ -166,9 +175,17 @@ impl Library {
     }
 
     /// Applies a fitted state to `x`: the plugin's prediction frame, not yet checked.
-    pub fn predict(&self, kind: &str, call: &str, state: &[u8], x: &DataFrame) -> CallResult<DataFrame> {
+    pub fn predict(
+        &self,
+        kind: &str,
+        call: &str,
+        state: &[u8],
+        x: &DataFrame,
+    ) -> CallResult<DataFrame> {
         let Some(predict) = self.functions.predict else {
-            return Err(CallFailure::bad_output("the plugin has no predict function"));
+            return Err(CallFailure::bad_output(
+                "the plugin has no predict function",
+            ));
         };
         let mut cx = self.export(x)?;
         let mut out = api::Frame::empty();

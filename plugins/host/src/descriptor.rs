@@ -129,8 +129,11 @@ const RESERVED_PARAMS: &[&str] = &["seed"];
 impl Descriptor {
     /// Decodes and checks a descriptor; the error lists every problem found.
     pub fn parse(text: &str) -> Result<Descriptor, Vec<String>> {
-        let raw: RawDescriptor = serde_json::from_str(text)
-            .map_err(|e| vec![format!("the descriptor is not valid JSON of the expected shape: {e}")])?;
+        let raw: RawDescriptor = serde_json::from_str(text).map_err(|e| {
+            vec![format!(
+                "the descriptor is not valid JSON of the expected shape: {e}"
+            )]
+        })?;
         let mut problems = Vec::new();
         let mut kinds = BTreeSet::new();
         let mut stages = Vec::new();
@@ -139,7 +142,10 @@ impl Descriptor {
         }
         for s in raw.stages {
             if !is_name(&s.kind) {
-                problems.push(format!("stage kind `{}` is not a valid name (letters, digits, `_`)", s.kind));
+                problems.push(format!(
+                    "stage kind `{}` is not a valid name (letters, digits, `_`)",
+                    s.kind
+                ));
             }
             if !kinds.insert(s.kind.clone()) {
                 problems.push(format!("it defines the stage kind `{}` twice", s.kind));
@@ -153,7 +159,10 @@ impl Descriptor {
                     if !s.tasks.is_empty() {
                         problems.push(format!("{at}: `tasks` is for estimators, not transforms"));
                     }
-                    Role::Transform { inputs: s.inputs, outputs }
+                    Role::Transform {
+                        inputs: s.inputs,
+                        outputs,
+                    }
                 }
                 "estimator" => {
                     if !s.inputs.is_empty() || !s.outputs.is_empty() {
@@ -180,7 +189,12 @@ impl Descriptor {
                     continue;
                 }
             };
-            stages.push(StageDesc { kind: s.kind, doc: s.doc, role, params });
+            stages.push(StageDesc {
+                kind: s.kind,
+                doc: s.doc,
+                role,
+                params,
+            });
         }
         if problems.is_empty() {
             Ok(Descriptor { stages })
@@ -196,7 +210,9 @@ impl Descriptor {
 
 fn outputs(at: &str, raw: Vec<RawOutput>, problems: &mut Vec<String>) -> Vec<OutputDesc> {
     if raw.is_empty() {
-        problems.push(format!("{at}: a transform must declare at least one output"));
+        problems.push(format!(
+            "{at}: a transform must declare at least one output"
+        ));
     }
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
@@ -218,7 +234,11 @@ fn outputs(at: &str, raw: Vec<RawOutput>, problems: &mut Vec<String>) -> Vec<Out
                 continue;
             }
         };
-        out.push(OutputDesc { name: o.name, ty, doc: o.doc });
+        out.push(OutputDesc {
+            name: o.name,
+            ty,
+            doc: o.doc,
+        });
     }
     out
 }
@@ -327,9 +347,7 @@ fn to_param_value(v: &Json, ty: &Ty) -> Option<ParamValue> {
             .filter(|f| (0.0..=1.0).contains(f))
             .map(ParamValue::float),
         (Ty::Bool, Json::Bool(b)) => Some(ParamValue::bool(*b)),
-        (Ty::Word(words), Json::String(s)) => {
-            words.contains(s).then(|| ParamValue::word(s))
-        }
+        (Ty::Word(words), Json::String(s)) => words.contains(s).then(|| ParamValue::word(s)),
         (Ty::List(inner), Json::Array(items)) => items
             .iter()
             .map(|i| to_param_value(i, inner))
@@ -410,13 +428,22 @@ mod tests {
         let sig = d.stages[0].signature("rfm").expect("a transform");
         assert_eq!(sig.kind, "rfm.segment");
         assert_eq!(sig.default_output.as_deref(), Some("scores"));
-        assert_eq!(sig.output_port("summary").map(|p| p.ty), Some(ArtifactType::Metrics));
-        assert_eq!(sig.param_sig("input").map(|p| p.ty.clone()), Some(Ty::Input(ArtifactType::Frame)));
+        assert_eq!(
+            sig.output_port("summary").map(|p| p.ty),
+            Some(ArtifactType::Metrics)
+        );
+        assert_eq!(
+            sig.param_sig("input").map(|p| p.ty.clone()),
+            Some(Ty::Input(ArtifactType::Frame))
+        );
         let bins = sig.param_sig("bins").expect("bins");
         assert_eq!(bins.default, Some(ParamValue::int(5)));
         assert_eq!(bins.bounds, Some((2.0, 10.0)));
         assert!(sig.param_sig("customer").is_some_and(|p| p.required));
-        assert_eq!(sig.param_sig("weights").map(|p| p.ty.clone()), Some(Ty::words(&["uniform", "distance"])));
+        assert_eq!(
+            sig.param_sig("weights").map(|p| p.ty.clone()),
+            Some(Ty::words(&["uniform", "distance"]))
+        );
         assert!(d.stages[1].signature("rfm").is_none());
     }
 
@@ -451,6 +478,9 @@ mod tests {
     fn not_json_is_one_clear_problem() {
         let p = Descriptor::parse("{stages: nope").expect_err("invalid");
         assert_eq!(p.len(), 1);
-        assert!(p[0].starts_with("the descriptor is not valid JSON"), "{p:?}");
+        assert!(
+            p[0].starts_with("the descriptor is not valid JSON"),
+            "{p:?}"
+        );
     }
 }

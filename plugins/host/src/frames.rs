@@ -95,8 +95,14 @@ pub fn import(mut frame: api::Frame) -> Result<DataFrame, Invalid> {
         release(&mut frame);
         return Err(e);
     }
-    let schema = from_api_schema(std::mem::replace(&mut frame.schema, api::ArrowSchema::empty()));
-    let array = from_api_array(std::mem::replace(&mut frame.array, api::ArrowArray::empty()));
+    let schema = from_api_schema(std::mem::replace(
+        &mut frame.schema,
+        api::ArrowSchema::empty(),
+    ));
+    let array = from_api_array(std::mem::replace(
+        &mut frame.array,
+        api::ArrowArray::empty(),
+    ));
     // SAFETY: the schema was validated above; polars reads it without taking ownership, and
     // its `ArrowSchema` drop calls the release callback.
     let field = unsafe { ffi::import_field_from_c(&schema) }
@@ -159,7 +165,10 @@ mod tests {
         // SAFETY: a frame we just exported: valid children.
         let format = unsafe {
             let child = &**frame.schema.children.add(2);
-            std::ffi::CStr::from_ptr(child.format).to_str().unwrap().to_string()
+            std::ffi::CStr::from_ptr(child.format)
+                .to_str()
+                .unwrap()
+                .to_string()
         };
         assert_eq!(format, "U");
         release(&mut frame);

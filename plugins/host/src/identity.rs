@@ -32,7 +32,12 @@ impl Identity {
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_else(|| self.path.display().to_string());
-        format!("{} {} ({file}, blake3 {})", self.name, self.version, short(&self.hash))
+        format!(
+            "{} {} ({file}, blake3 {})",
+            self.name,
+            self.version,
+            short(&self.hash)
+        )
     }
 }
 

@@ -46,8 +46,9 @@ pub use transform::PluginTransform;
 pub fn open(alias: &str, path: &Path, opts: &HostOptions) -> Result<Arc<Plugin>, LoadFailure> {
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     if opts.isolate {
-        let exe = std::env::current_exe()
-            .map_err(|e| LoadFailure::Isolated(format!("cannot find the aimass executable: {e}")))?;
+        let exe = std::env::current_exe().map_err(|e| {
+            LoadFailure::Isolated(format!("cannot find the aimass executable: {e}"))
+        })?;
         let child = isolate::Child::describe(Arc::new(exe), &path)?;
         return Ok(Plugin::isolated(alias, child, opts.timeout));
     }
@@ -85,12 +86,18 @@ impl Plugins {
                 .and_then(|path| open(&decl.name.name, &path, opts));
             match opened {
                 Ok(p) => {
-                    if let Some((_, first)) = loaded.iter().find(|(q, _)| q.identity.hash == p.identity.hash) {
+                    if let Some((_, first)) = loaded
+                        .iter()
+                        .find(|(q, _)| q.identity.hash == p.identity.hash)
+                    {
                         let mut e = error(LoadFailure::Duplicate {
                             library: p.library_name(),
                             first: first.name.name.clone(),
                         });
-                        e.also = Some((first.path.span, format!("first declared as `{}`", first.name.name)));
+                        e.also = Some((
+                            first.path.span,
+                            format!("first declared as `{}`", first.name.name),
+                        ));
                         errors.push(e);
                         continue;
                     }

@@ -47,13 +47,18 @@ fn looks_like_a_library(head: &[u8]) -> Result<(), String> {
     if head.starts_with(b"\x7fELF") || head.starts_with(b"MZ") {
         return Ok(());
     }
-    if head.len() >= 4 && (MACHO.iter().any(|m| head.starts_with(m)) || head.starts_with(&[0xca, 0xfe, 0xba, 0xbe])) {
+    if head.len() >= 4
+        && (MACHO.iter().any(|m| head.starts_with(m))
+            || head.starts_with(&[0xca, 0xfe, 0xba, 0xbe]))
+    {
         return Ok(());
     }
     if head.is_empty() {
         return Err("the file is empty".to_string());
     }
-    let text = head.iter().all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
+    let text = head
+        .iter()
+        .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
     Err(if text {
         "it is a text file, not a compiled shared library".to_string()
     } else {
@@ -109,8 +114,11 @@ impl Library {
         let symbol = format!("{}\0", api::ENTRY_SYMBOL);
         // SAFETY: the symbol's type is the ABI's entry type; a library exporting the name with
         // another type is outside what any loader can detect.
-        let entry = unsafe { lib.get::<api::EntryFn>(symbol.as_bytes()) }
-            .map_err(|_| LoadFailure::NoEntry { path: path.to_path_buf() })?;
+        let entry = unsafe { lib.get::<api::EntryFn>(symbol.as_bytes()) }.map_err(|_| {
+            LoadFailure::NoEntry {
+                path: path.to_path_buf(),
+            }
+        })?;
         let entry: api::EntryFn = *entry;
         // SAFETY: calling the plugin's entry point as the ABI defines it.
         let table = unsafe { entry(api::ABI_VERSION) };
@@ -182,9 +190,12 @@ fn check_functions(d: &Descriptor, f: &Functions) -> Result<(), LoadFailure> {
                 "`{}` is a transform, but the table's `transform` is null",
                 s.kind
             )),
-            Role::Estimator { .. } if f.fit.is_none() || f.predict.is_none() => problems.push(
-                format!("`{}` is an estimator, but the table's `fit` or `predict` is null", s.kind),
-            ),
+            Role::Estimator { .. } if f.fit.is_none() || f.predict.is_none() => {
+                problems.push(format!(
+                    "`{}` is an estimator, but the table's `fit` or `predict` is null",
+                    s.kind
+                ))
+            }
             _ => {}
         }
     }
@@ -218,7 +229,9 @@ mod tests {
             "it is a text file, not a compiled shared library"
         );
         assert_eq!(looks_like_a_library(b"").unwrap_err(), "the file is empty");
-        assert!(looks_like_a_library(&[0, 1, 2, 3, 200]).unwrap_err().contains("does not start like"));
+        assert!(looks_like_a_library(&[0, 1, 2, 3, 200])
+            .unwrap_err()
+            .contains("does not start like"));
     }
 
     #[test]

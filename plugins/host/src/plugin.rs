@@ -38,7 +38,11 @@ pub struct Plugin {
 }
 
 impl Plugin {
-    pub fn in_process(alias: &str, lib: &'static Library, timeout: Option<Duration>) -> Arc<Plugin> {
+    pub fn in_process(
+        alias: &str,
+        lib: &'static Library,
+        timeout: Option<Duration>,
+    ) -> Arc<Plugin> {
         Arc::new(Plugin {
             alias: alias.to_string(),
             identity: lib.identity.clone(),
@@ -83,9 +87,13 @@ impl Plugin {
         match &self.backend {
             Backend::InProcess(lib) => {
                 let (lib, kind) = (*lib, kind.to_string());
-                within(self.timeout, move || lib.transform(&kind, &call, &inputs, &outputs))
+                within(self.timeout, move || {
+                    lib.transform(&kind, &call, &inputs, &outputs)
+                })
             }
-            Backend::Isolated(child) => child.transform(kind, &call, inputs, &outputs, self.timeout),
+            Backend::Isolated(child) => {
+                child.transform(kind, &call, inputs, &outputs, self.timeout)
+            }
         }
     }
 
@@ -99,7 +107,13 @@ impl Plugin {
         }
     }
 
-    pub fn predict(&self, kind: &str, call: String, state: Arc<[u8]>, x: DataFrame) -> CallResult<DataFrame> {
+    pub fn predict(
+        &self,
+        kind: &str,
+        call: String,
+        state: Arc<[u8]>,
+        x: DataFrame,
+    ) -> CallResult<DataFrame> {
         match &self.backend {
             Backend::InProcess(lib) => {
                 let (lib, kind) = (*lib, kind.to_string());

@@ -32,7 +32,11 @@ pub fn resolve(
     if is_bare_name(declared) {
         let file = platform_file_name(declared);
         let dirs: Vec<PathBuf> = search_path
-            .map(|p| std::env::split_paths(p).filter(|d| !d.as_os_str().is_empty()).collect())
+            .map(|p| {
+                std::env::split_paths(p)
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .collect()
+            })
             .unwrap_or_default();
         if let Some(found) = dirs.iter().map(|d| d.join(&file)).find(|p| p.is_file()) {
             return Ok(found);
@@ -55,7 +59,10 @@ pub fn resolve(
     let suggestion = match (path.parent(), path.file_name()) {
         (Some(dir), Some(name)) => similar_file(dir, Path::new(name)).map(|s| {
             // Suggest in the user's own terms: the declared path with the file name replaced.
-            match Path::new(declared).parent().filter(|p| !p.as_os_str().is_empty()) {
+            match Path::new(declared)
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+            {
                 Some(p) => p.join(&s).to_string_lossy().into_owned(),
                 None => s,
             }
@@ -110,7 +117,11 @@ mod tests {
         let found = resolve("rfm", Path::new("/nowhere"), Some(&path)).unwrap();
         assert_eq!(found, b.path().join(&file));
         match resolve("rfn", Path::new("/nowhere"), Some(&path)) {
-            Err(LoadFailure::NotFound { searched, suggestion, .. }) => {
+            Err(LoadFailure::NotFound {
+                searched,
+                suggestion,
+                ..
+            }) => {
                 assert_eq!(searched.len(), 2);
                 assert_eq!(suggestion, Some(file.to_string_lossy().into_owned()));
             }

@@ -51,7 +51,9 @@ pub fn plain(v: &ParamValue) -> Json {
         PKind::Float(f) => Json::from(*f),
         PKind::Bool(b) => Json::from(*b),
         PKind::List(items) => Json::Array(items.iter().map(plain).collect()),
-        PKind::Map(entries) => Json::Object(entries.iter().map(|(k, v)| (k.clone(), plain(v))).collect()),
+        PKind::Map(entries) => {
+            Json::Object(entries.iter().map(|(k, v)| (k.clone(), plain(v))).collect())
+        }
         PKind::Range(lo, hi) => Json::Array(vec![plain(lo), plain(hi)]),
         _ => v.canonical(),
     }
@@ -89,10 +91,12 @@ pub fn stage_error(plugin: &Plugin, kind: &str, f: CallFailure, params: &Params)
     .code(f.code());
     e = match f.kind {
         FailureKind::Error => e,
-        FailureKind::Panic | FailureKind::BadOutput => {
-            e.help("this is a bug in the plugin, not in your pipeline: report it to the plugin's authors")
+        FailureKind::Panic | FailureKind::BadOutput => e.help(
+            "this is a bug in the plugin, not in your pipeline: report it to the plugin's authors",
+        ),
+        FailureKind::Timeout => {
+            e.help("raise --stage-timeout if the stage is just slow; otherwise the plugin is stuck")
         }
-        FailureKind::Timeout => e.help("raise --stage-timeout if the stage is just slow; otherwise the plugin is stuck"),
         FailureKind::Crash => e.help(
             "the plugin crashed its isolated host process; the rest of the run was not affected",
         ),

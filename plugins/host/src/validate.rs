@@ -38,7 +38,11 @@ fn buffers_for(format: &str) -> Option<Layout> {
         "u" => Layout::Offsets32,
         "U" => Layout::Offsets64,
         "vu" => Layout::Views,
-        f if f.starts_with("ts") && f.len() >= 4 && f.as_bytes()[3] == b':' && "smun".contains(&f[2..3]) => {
+        f if f.starts_with("ts")
+            && f.len() >= 4
+            && f.as_bytes()[3] == b':'
+            && "smun".contains(&f[2..3]) =>
+        {
             Layout::Fixed
         }
         _ => return None,
@@ -60,7 +64,10 @@ unsafe fn text(p: *const c_char) -> Option<String> {
         return None;
     }
     // SAFETY: the caller's contract.
-    unsafe { CStr::from_ptr(p) }.to_str().ok().map(str::to_string)
+    unsafe { CStr::from_ptr(p) }
+        .to_str()
+        .ok()
+        .map(str::to_string)
 }
 
 /// Checks `frame`: a struct array of flat columns whose structure is consistent.
@@ -71,7 +78,9 @@ unsafe fn text(p: *const c_char) -> Option<String> {
 pub unsafe fn check(frame: &api::Frame) -> Result<(), Invalid> {
     let (s, a) = (&frame.schema, &frame.array);
     if s.release.is_none() || a.release.is_none() {
-        return Err(Invalid::new("the frame is empty (released, or never filled)"));
+        return Err(Invalid::new(
+            "the frame is empty (released, or never filled)",
+        ));
     }
     // SAFETY: a live schema's format is a NUL-terminated string.
     let format = unsafe { text(s.format) }.unwrap_or_default();
@@ -92,11 +101,15 @@ pub unsafe fn check(frame: &api::Frame) -> Result<(), Invalid> {
         ));
     }
     if a.null_count != 0 && a.null_count != -1 {
-        return Err(Invalid::new("a record batch has no null rows (its struct null_count must be 0)"));
+        return Err(Invalid::new(
+            "a record batch has no null rows (its struct null_count must be 0)",
+        ));
     }
     let n = usize::try_from(s.n_children).unwrap_or(0);
     if n > 0 && (s.children.is_null() || a.children.is_null()) {
-        return Err(Invalid::new("it declares columns but its children pointers are null"));
+        return Err(Invalid::new(
+            "it declares columns but its children pointers are null",
+        ));
     }
     let mut names = std::collections::BTreeSet::new();
     for i in 0..n {
@@ -108,8 +121,11 @@ pub unsafe fn check(frame: &api::Frame) -> Result<(), Invalid> {
         // SAFETY: non-null child pointers of live structs point at live structs.
         let (cs, ca) = unsafe { (&*cs, &*ca) };
         // SAFETY: a live schema's name is null or a NUL-terminated string.
-        let name = unsafe { text(cs.name) }
-            .ok_or_else(|| Invalid::new(format!("column {i} has no name (or a name that is not UTF-8)")))?;
+        let name = unsafe { text(cs.name) }.ok_or_else(|| {
+            Invalid::new(format!(
+                "column {i} has no name (or a name that is not UTF-8)"
+            ))
+        })?;
         if !names.insert(name.clone()) {
             return Err(Invalid::new(format!("two columns are named `{name}`")));
         }
@@ -123,10 +139,17 @@ pub unsafe fn check(frame: &api::Frame) -> Result<(), Invalid> {
 
 /// # Safety
 /// `a` is a live ArrowArray.
-unsafe fn check_column(name: &str, format: &str, a: &api::ArrowArray, rows: i64) -> Result<(), Invalid> {
+unsafe fn check_column(
+    name: &str,
+    format: &str,
+    a: &api::ArrowArray,
+    rows: i64,
+) -> Result<(), Invalid> {
     let bad = |why: String| Invalid::new(format!("column `{name}`: {why}"));
     let layout = buffers_for(format).ok_or_else(|| {
-        bad(format!("Arrow type `{format}` is not one an aimass frame takes ({ACCEPTED})"))
+        bad(format!(
+            "Arrow type `{format}` is not one an aimass frame takes ({ACCEPTED})"
+        ))
     })?;
     if a.release.is_none() {
         return Err(bad("its array is released".into()));
@@ -157,7 +180,10 @@ unsafe fn check_column(name: &str, format: &str, a: &api::ArrowArray, rows: i64)
     // SAFETY: `buffers` holds `n_buffers` (>= 2) pointers.
     let (validity, values) = unsafe { (*a.buffers, *a.buffers.add(1)) };
     if validity.is_null() && a.null_count > 0 {
-        return Err(bad(format!("it counts {} nulls but has no validity bitmap", a.null_count)));
+        return Err(bad(format!(
+            "it counts {} nulls but has no validity bitmap",
+            a.null_count
+        )));
     }
     if len > 0 && values.is_null() {
         return Err(bad("its values buffer is null".into()));
@@ -171,7 +197,11 @@ unsafe fn check_column(name: &str, format: &str, a: &api::ArrowArray, rows: i64)
             let (first, last, monotonic) = unsafe {
                 if layout == Layout::Offsets32 {
                     let o = std::slice::from_raw_parts(values.cast::<i32>().add(offset), len + 1);
-                    (i64::from(o[0]), i64::from(o[len]), o.windows(2).all(|w| w[0] <= w[1]))
+                    (
+                        i64::from(o[0]),
+                        i64::from(o[len]),
+                        o.windows(2).all(|w| w[0] <= w[1]),
+                    )
                 } else {
                     let o = std::slice::from_raw_parts(values.cast::<i64>().add(offset), len + 1);
                     (o[0], o[len], o.windows(2).all(|w| w[0] <= w[1]))
@@ -227,21 +257,30 @@ mod tests {
     fn structural_mistakes_are_named() {
         let mut f = frame();
         f.array.n_children = 1;
-        assert!(check_owned(&f).unwrap_err().0.contains("schema has 2 columns but its array has 1"));
+        assert!(check_owned(&f)
+            .unwrap_err()
+            .0
+            .contains("schema has 2 columns but its array has 1"));
         f.array.n_children = 2;
         // SAFETY: children of a frame exported above.
         unsafe {
             let child = &mut **f.array.children.add(0);
             child.n_buffers = 3;
         }
-        assert!(check_owned(&f).unwrap_err().0.contains("column `a`: type `l` has 2 buffers"));
+        assert!(check_owned(&f)
+            .unwrap_err()
+            .0
+            .contains("column `a`: type `l` has 2 buffers"));
         // SAFETY: as above.
         unsafe {
             let child = &mut **f.array.children.add(0);
             child.n_buffers = 2;
             child.length = 1;
         }
-        assert!(check_owned(&f).unwrap_err().0.contains("column `a`: it has 1 rows, the frame 2"));
+        assert!(check_owned(&f)
+            .unwrap_err()
+            .0
+            .contains("column `a`: it has 1 rows, the frame 2"));
         // SAFETY: as above.
         unsafe {
             (**f.array.children.add(0)).length = 2;
@@ -260,10 +299,15 @@ mod tests {
 
     #[test]
     fn unsupported_types_are_refused_with_the_list() {
-        let df = df! { "l" => [Series::new("x".into(), [1i64, 2]), Series::new("y".into(), [3i64])] }.unwrap();
+        let df =
+            df! { "l" => [Series::new("x".into(), [1i64, 2]), Series::new("y".into(), [3i64])] }
+                .unwrap();
         let mut f = export(&df, CompatLevel::oldest()).unwrap();
         let e = check_owned(&f).unwrap_err().0;
-        assert!(e.contains("column `l`: Arrow type `+l` is not one an aimass frame takes"), "{e}");
+        assert!(
+            e.contains("column `l`: Arrow type `+L` is not one an aimass frame takes"),
+            "{e}"
+        );
         release(&mut f);
     }
 

@@ -34,18 +34,34 @@ enum Ran {
 fn run(exe: &Path, header: &Json, blobs: &[Vec<u8>], timeout: Option<Duration>) -> Ran {
     let dir = match tempfile::Builder::new().prefix("aimass-plugin-").tempdir() {
         Ok(d) => d,
-        Err(e) => return Ran::Failed(CallFailure::new(FailureKind::Error, format!("cannot create a temporary directory: {e}"))),
+        Err(e) => {
+            return Ran::Failed(CallFailure::new(
+                FailureKind::Error,
+                format!("cannot create a temporary directory: {e}"),
+            ))
+        }
     };
     let (req, resp) = (dir.path().join("request"), dir.path().join("response"));
     if let Err(e) = wire::write(&req, header, blobs) {
-        return Ran::Failed(CallFailure::new(FailureKind::Error, format!("cannot write the request: {e}")));
+        return Ran::Failed(CallFailure::new(
+            FailureKind::Error,
+            format!("cannot write the request: {e}"),
+        ));
     }
-    let mut child = match Command::new(exe).arg("__plugin-host").arg(&req).arg(&resp).spawn() {
+    let mut child = match Command::new(exe)
+        .arg("__plugin-host")
+        .arg(&req)
+        .arg(&resp)
+        .spawn()
+    {
         Ok(c) => c,
         Err(e) => {
             return Ran::Failed(CallFailure::new(
                 FailureKind::Error,
-                format!("cannot start the isolated plugin host {}: {e}", exe.display()),
+                format!(
+                    "cannot start the isolated plugin host {}: {e}",
+                    exe.display()
+                ),
             ))
         }
     };
@@ -54,7 +70,12 @@ fn run(exe: &Path, header: &Json, blobs: &[Vec<u8>], timeout: Option<Duration>) 
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) => {}
-            Err(e) => return Ran::Failed(CallFailure::new(FailureKind::Crash, format!("cannot wait for the plugin host: {e}"))),
+            Err(e) => {
+                return Ran::Failed(CallFailure::new(
+                    FailureKind::Crash,
+                    format!("cannot wait for the plugin host: {e}"),
+                ))
+            }
         }
         if let Some(limit) = timeout {
             if started.elapsed() >= limit {
@@ -72,7 +93,10 @@ fn run(exe: &Path, header: &Json, blobs: &[Vec<u8>], timeout: Option<Duration>) 
     }
     match wire::read(&resp) {
         Ok((h, b)) => Ran::Answer(h, b),
-        Err(e) => Ran::Failed(CallFailure::new(FailureKind::Crash, format!("its isolated host gave no readable answer: {e}"))),
+        Err(e) => Ran::Failed(CallFailure::new(
+            FailureKind::Crash,
+            format!("its isolated host gave no readable answer: {e}"),
+        )),
     }
 }
 
@@ -114,13 +138,19 @@ fn answer(h: &Json) -> CallResult<()> {
     };
     Err(CallFailure {
         kind,
-        message: f["message"].as_str().unwrap_or("the plugin failed").to_string(),
+        message: f["message"]
+            .as_str()
+            .unwrap_or("the plugin failed")
+            .to_string(),
         param: f["param"].as_str().map(str::to_string),
     })
 }
 
 fn protocol(why: impl std::fmt::Display) -> CallFailure {
-    CallFailure::new(FailureKind::Crash, format!("its isolated host answered wrongly: {why}"))
+    CallFailure::new(
+        FailureKind::Crash,
+        format!("its isolated host answered wrongly: {why}"),
+    )
 }
 
 impl Child {
@@ -158,7 +188,12 @@ impl Child {
         })
     }
 
-    fn call(&self, header: Json, blobs: &[Vec<u8>], timeout: Option<Duration>) -> CallResult<Vec<Vec<u8>>> {
+    fn call(
+        &self,
+        header: Json,
+        blobs: &[Vec<u8>],
+        timeout: Option<Duration>,
+    ) -> CallResult<Vec<Vec<u8>>> {
         match run(&self.exe, &header, blobs, timeout) {
             Ran::Failed(f) => Err(f),
             Ran::Answer(h, b) => answer(&h).map(|_| b),
@@ -186,19 +221,34 @@ impl Child {
             .map_err(|e| CallFailure::new(FailureKind::Error, e))?;
         let answers = self.call(header, &blobs, timeout)?;
         if answers.len() != outputs.len() {
-            return Err(protocol(format!("{} outputs for {} ports", answers.len(), outputs.len())));
+            return Err(protocol(format!(
+                "{} outputs for {} ports",
+                answers.len(),
+                outputs.len()
+            )));
         }
         outputs
             .iter()
             .zip(answers)
             .map(|(port, bytes)| match port.ty {
-                ArtifactType::Metrics => serde_json::from_slice(&bytes).map(PortValue::Metrics).map_err(protocol),
-                _ => wire::frame_from_bytes(bytes).map(PortValue::Frame).map_err(protocol),
+                ArtifactType::Metrics => serde_json::from_slice(&bytes)
+                    .map(PortValue::Metrics)
+                    .map_err(protocol),
+                _ => wire::frame_from_bytes(bytes)
+                    .map(PortValue::Frame)
+                    .map_err(protocol),
             })
             .collect()
     }
 
-    pub fn fit(&self, kind: &str, call: &str, x: DataFrame, y: DataFrame, timeout: Option<Duration>) -> CallResult<Vec<u8>> {
+    pub fn fit(
+        &self,
+        kind: &str,
+        call: &str,
+        x: DataFrame,
+        y: DataFrame,
+        timeout: Option<Duration>,
+    ) -> CallResult<Vec<u8>> {
         let blobs = [&x, &y]
             .iter()
             .map(|df| wire::frame_to_bytes(df))
@@ -208,8 +258,18 @@ impl Child {
         answers.pop().ok_or_else(|| protocol("no state"))
     }
 
-    pub fn predict(&self, kind: &str, call: &str, state: &[u8], x: DataFrame, timeout: Option<Duration>) -> CallResult<DataFrame> {
-        let blobs = vec![state.to_vec(), wire::frame_to_bytes(&x).map_err(|e| CallFailure::new(FailureKind::Error, e))?];
+    pub fn predict(
+        &self,
+        kind: &str,
+        call: &str,
+        state: &[u8],
+        x: DataFrame,
+        timeout: Option<Duration>,
+    ) -> CallResult<DataFrame> {
+        let blobs = vec![
+            state.to_vec(),
+            wire::frame_to_bytes(&x).map_err(|e| CallFailure::new(FailureKind::Error, e))?,
+        ];
         let mut answers = self.call(self.header("predict", kind, call), &blobs, timeout)?;
         let out = answers.pop().ok_or_else(|| protocol("no predictions"))?;
         wire::frame_from_bytes(out).map_err(protocol)

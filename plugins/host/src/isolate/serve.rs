@@ -42,7 +42,10 @@ pub fn serve(request: &Path, response: &Path) -> i32 {
     match wire::write(response, &h, &out) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("aimass plugin host: cannot write {}: {e}", response.display());
+            eprintln!(
+                "aimass plugin host: cannot write {}: {e}",
+                response.display()
+            );
             3
         }
     }
@@ -83,7 +86,10 @@ fn answer(header: &Json, blobs: Vec<Vec<u8>>) -> (Json, Vec<Vec<u8>>) {
 }
 
 fn frames(blobs: Vec<Vec<u8>>) -> Result<Vec<DataFrame>, CallFailure> {
-    blobs.into_iter().map(|b| wire::frame_from_bytes(b).map_err(error)).collect()
+    blobs
+        .into_iter()
+        .map(|b| wire::frame_from_bytes(b).map_err(error))
+        .collect()
 }
 
 fn call(lib: &Library, header: &Json, blobs: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>>, CallFailure> {
@@ -91,14 +97,19 @@ fn call(lib: &Library, header: &Json, blobs: Vec<Vec<u8>>) -> Result<Vec<Vec<u8>
     let call = header["call"].as_str().unwrap_or_default();
     match header["op"].as_str() {
         Some("transform") => {
-            let names: Vec<String> = serde_json::from_value(header["inputs"].clone()).map_err(|e| error(e.to_string()))?;
+            let names: Vec<String> = serde_json::from_value(header["inputs"].clone())
+                .map_err(|e| error(e.to_string()))?;
             let outputs: Vec<OutputDesc> = header["outputs"]
                 .as_array()
                 .map(|a| {
                     a.iter()
                         .map(|o| OutputDesc {
                             name: o["name"].as_str().unwrap_or_default().to_string(),
-                            ty: if o["type"] == "Metrics" { ArtifactType::Metrics } else { ArtifactType::Frame },
+                            ty: if o["type"] == "Metrics" {
+                                ArtifactType::Metrics
+                            } else {
+                                ArtifactType::Frame
+                            },
                             doc: String::new(),
                         })
                         .collect()

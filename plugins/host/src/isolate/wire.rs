@@ -6,7 +6,9 @@
 use std::io::{Read, Write};
 use std::path::Path;
 
-use polars::prelude::{CompatLevel, DataFrame, IpcStreamReader, IpcStreamWriter, SerReader, SerWriter};
+use polars::prelude::{
+    CompatLevel, DataFrame, IpcStreamReader, IpcStreamWriter, SerReader, SerWriter,
+};
 use serde_json::Value as Json;
 
 pub fn write(path: &Path, header: &Json, blobs: &[Vec<u8>]) -> std::io::Result<()> {
