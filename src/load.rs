@@ -45,9 +45,18 @@ pub fn registry(
             }
             INVALID
         })?;
+    Ok(registry_with(&plugins))
+}
+
+/// The stdlib's kinds extended by `plugins`: estimators first, since the stdlib's model and
+/// tune signatures list them, then the transforms.
+pub fn registry_with(plugins: &aimass_plugin_host::Plugins) -> aimass_engine::Registry {
+    for e in plugins.estimators() {
+        aimass_stdlib::estimator::external::register(e);
+    }
     let mut registry = aimass_stdlib::registry();
     plugins.register(&mut registry);
-    Ok(registry)
+    registry
 }
 
 /// Parses, applies `--set` overrides, loads plugins and checks: the sealed DAG, or exit

@@ -15,27 +15,13 @@ pub fn run(command: PluginsCommand) -> i32 {
 }
 
 /// Opens a library given on the command line: a path (relative to the current directory) or
-/// a bare name searched in AIMASS_PLUGIN_PATH; its alias is its own name.
+/// a bare name searched in AIMASS_PLUGIN_PATH; its kinds are named after the plugin itself.
 pub fn open_arg(path: &Path) -> Result<std::sync::Arc<Plugin>, i32> {
     let declared = path.to_string_lossy();
     let search = std::env::var_os(aimass_plugin_host::SEARCH_PATH_VAR);
-    let opened = aimass_plugin_host::resolve(&declared, Path::new("."), search.as_deref())
-        .and_then(|p| aimass_plugin_host::open("plugin", &p, &HostOptions::default()));
-    let plugin = opened.map_err(|failure| {
-        emit(aimass_plugin_host::LoadError {
-            plugin: declared.to_string(),
-            failure,
-            src: None,
-            span: Default::default(),
-            also: None,
-        });
-        crate::load::INVALID
-    })?;
-    // Reopened under its own name so its kinds read `rfm.segment`; the library is loaded
-    // once per process, whatever the alias.
-    let name = plugin.identity.name.clone();
-    aimass_plugin_host::open(&name, &plugin.identity.path, &HostOptions::default()).map_err(
-        |failure| {
+    aimass_plugin_host::resolve(&declared, Path::new("."), search.as_deref())
+        .and_then(|p| aimass_plugin_host::open(None, &p, &HostOptions::default()))
+        .map_err(|failure| {
             emit(aimass_plugin_host::LoadError {
                 plugin: declared.to_string(),
                 failure,
@@ -44,8 +30,7 @@ pub fn open_arg(path: &Path) -> Result<std::sync::Arc<Plugin>, i32> {
                 also: None,
             });
             crate::load::INVALID
-        },
-    )
+        })
 }
 
 fn inspect(path: &Path, format: OutputFormat) -> i32 {

@@ -6,21 +6,28 @@ use crate::load;
 
 /// The built-in kinds, plus those of a pipeline's plugins and of `--plugin` libraries.
 fn registry(pipeline: Option<&Path>, plugins: &[PathBuf]) -> Result<aimass_engine::Registry, i32> {
-    let mut registry = match pipeline {
+    let mut all = match pipeline {
         Some(file) => {
             let (src, p) = load::parse(file)?;
-            load::registry(&src, &p, &load::project_dir(file), &Default::default())?
+            aimass_plugin_host::Plugins::load(
+                &src,
+                &p,
+                &load::project_dir(file),
+                &Default::default(),
+            )
+            .map_err(|e| {
+                for error in e.errors {
+                    crate::report::emit(error);
+                }
+                load::INVALID
+            })?
         }
-        None => aimass_stdlib::registry(),
+        None => aimass_plugin_host::Plugins::default(),
     };
     for path in plugins {
-        let plugin = super::plugins::open_arg(path)?;
-        aimass_plugin_host::Plugins {
-            loaded: vec![plugin],
-        }
-        .register(&mut registry);
+        all.loaded.push(super::plugins::open_arg(path)?);
     }
-    Ok(registry)
+    Ok(load::registry_with(&all))
 }
 
 pub fn run(kind: Option<&str>, pipeline: Option<&Path>, plugins: &[PathBuf]) -> i32 {
@@ -34,6 +41,14 @@ pub fn run(kind: Option<&str>, pipeline: Option<&Path>, plugins: &[PathBuf]) -> 
             for k in registry.kinds() {
                 let sig = k.signature();
                 println!("{:width$}  {}", sig.kind, sig.doc);
+            }
+            let estimators = aimass_stdlib::estimator::external::all();
+            if !estimators.is_empty() {
+                println!("\nplugin estimators (use as `algorithm = NAME` in model and tune):");
+                let width = estimators.iter().map(|e| e.name().len()).max().unwrap_or(0);
+                for e in &estimators {
+                    println!("{:width$}  {}", e.name(), e.doc());
+                }
             }
             println!("\n`aimass stages KIND` describes one kind's ports and parameters.");
             0

@@ -64,6 +64,11 @@ impl<'a> Typer<'a> {
                 self.word(param, &p[0].name, words, span)
             }
             (Ty::Word(words), ValueKind::Str(s)) => self.word(param, s, words, span),
+            // `knn.knn`: a plugin's word (a plugin estimator as a model's algorithm).
+            (Ty::Word(words), ValueKind::Path(p)) if p.len() == 2 => {
+                let w = format!("{}.{}", p[0].name, p[1].name);
+                self.word(param, &w, words, span)
+            }
             (Ty::List(inner), ValueKind::List(items)) => {
                 let checked: Vec<Option<ParamValue>> = items
                     .iter()

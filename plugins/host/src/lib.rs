@@ -16,6 +16,7 @@
 mod call;
 mod deadline;
 pub mod descriptor;
+mod estimator;
 mod failure;
 mod frames;
 mod identity;
@@ -34,6 +35,7 @@ use aimass_dsl::{ir, SourceFile};
 use aimass_engine::Registry;
 
 pub use descriptor::{Descriptor, Role, StageDesc};
+pub use estimator::PluginEstimator;
 pub use failure::{LoadError, LoadErrors, LoadFailure};
 pub use identity::Identity;
 pub use library::Library;
@@ -42,18 +44,28 @@ pub use plugin::{HostOptions, Plugin};
 pub use resolve::{resolve, SEARCH_PATH_VAR};
 pub use transform::PluginTransform;
 
-/// Opens the library at `path` (already resolved) as `alias`.
-pub fn open(alias: &str, path: &Path, opts: &HostOptions) -> Result<Arc<Plugin>, LoadFailure> {
+/// Opens the library at `path` (already resolved) under `alias`, or under the plugin's own
+/// name when `alias` is `None`.
+pub fn open(
+    alias: Option<&str>,
+    path: &Path,
+    opts: &HostOptions,
+) -> Result<Arc<Plugin>, LoadFailure> {
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     if opts.isolate {
         let exe = std::env::current_exe().map_err(|e| {
             LoadFailure::Isolated(format!("cannot find the aimass executable: {e}"))
         })?;
         let child = isolate::Child::describe(Arc::new(exe), &path)?;
-        return Ok(Plugin::isolated(alias, child, opts.timeout));
+        let alias = alias.unwrap_or(&child.identity.name).to_string();
+        return Ok(Plugin::isolated(&alias, child, opts.timeout));
     }
     let lib: &'static Library = Box::leak(Box::new(Library::open(&path)?));
-    Ok(Plugin::in_process(alias, lib, opts.timeout))
+    Ok(Plugin::in_process(
+        alias.unwrap_or(&lib.identity.name),
+        lib,
+        opts.timeout,
+    ))
 }
 
 /// The plugins a pipeline declared, loaded.
@@ -83,7 +95,7 @@ impl Plugins {
                 also: None,
             };
             let opened = resolve(&decl.path.value, project_dir, search.as_deref())
-                .and_then(|path| open(&decl.name.name, &path, opts));
+                .and_then(|path| open(Some(&decl.name.name), &path, opts));
             match opened {
                 Ok(p) => {
                     if let Some((_, first)) = loaded
@@ -113,6 +125,19 @@ impl Plugins {
         } else {
             Err(LoadErrors { errors })
         }
+    }
+
+    /// Every estimator as `alias.kind`, for the stdlib's catalog.
+    pub fn estimators(&self) -> Vec<Arc<PluginEstimator>> {
+        self.loaded
+            .iter()
+            .flat_map(|p| {
+                p.descriptor
+                    .stages
+                    .iter()
+                    .filter_map(|s| PluginEstimator::new(p, s).map(Arc::new))
+            })
+            .collect()
     }
 
     /// Registers every transform as `alias.kind`.

@@ -55,7 +55,7 @@ fn the_c_example_adds_a_column_and_moves_the_others() {
         "row_number",
         &[],
     );
-    let p = open("rows", &lib, &HostOptions::default()).unwrap();
+    let p = open(Some("rows"), &lib, &HostOptions::default()).unwrap();
     assert_eq!(p.identity.name, "row_number");
     assert_eq!(p.identity.version, "0.1.0");
     assert_eq!(p.identity.abi_version, 1);
@@ -102,13 +102,17 @@ fn load_time_faults_are_named() {
     ];
     for (defines, name, expected) in cases {
         let lib = compile_c("tests/fixtures/plugins/faults.c", dir.path(), name, defines);
-        let failure = open("f", &lib, &HostOptions::default()).err().unwrap();
+        let failure = open(Some("f"), &lib, &HostOptions::default())
+            .err()
+            .unwrap();
         assert!(expected(&failure), "{name}: {failure:?}");
         assert!(!failure.message().is_empty());
     }
     let text = dir.path().join("libtext.so");
     std::fs::write(&text, "not a library\n").unwrap();
-    let f = open("t", &text, &HostOptions::default()).err().unwrap();
+    let f = open(Some("t"), &text, &HostOptions::default())
+        .err()
+        .unwrap();
     assert!(
         matches!(&f, LoadFailure::NotALibrary { why, .. } if why.contains("text file")),
         "{f:?}"
@@ -120,7 +124,7 @@ fn load_time_faults_are_named() {
 fn run_time_faults_become_stage_errors() {
     let dir = tempfile::tempdir().unwrap();
     let lib = compile_c("tests/fixtures/plugins/faults.c", dir.path(), "faults", &[]);
-    let p = open("f", &lib, &HostOptions::default()).unwrap();
+    let p = open(Some("f"), &lib, &HostOptions::default()).unwrap();
 
     let ok = run(&p, "ok", vec![]).unwrap();
     let df = &ok.get("out").unwrap().as_frame().unwrap().data;
@@ -181,7 +185,7 @@ fn a_call_that_never_returns_times_out() {
         isolate: false,
         timeout: Some(Duration::from_millis(200)),
     };
-    let p = open("f", &lib, &opts).unwrap();
+    let p = open(Some("f"), &lib, &opts).unwrap();
     let e = run(&p, "hang", vec![]).unwrap_err();
     assert_eq!(e.code, "aimass::plugin::timeout");
     assert!(

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use super::codes::FORMAT;
+use crate::estimator::external::{self, PluginRef};
 use crate::estimator::{FeatureField, Label, TrainedModel};
 
 /// The `format` of the manifests this version writes and reads.
@@ -49,6 +50,18 @@ pub struct Manifest {
     pub training_rows: usize,
     /// The evaluations recorded by the deploy, by stage name.
     pub metrics: BTreeMap<String, Json>,
+    /// The plugin libraries the model needs to score rows, with their hashes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plugins: Vec<BundlePlugin>,
+}
+
+/// A plugin library a bundle's model needs: which build, and where it was when deployed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BundlePlugin {
+    #[serde(flatten)]
+    pub plugin: PluginRef,
+    /// The library's path when the bundle was deployed.
+    pub path: String,
 }
 
 /// blake3 of `bytes`, hex.
@@ -97,6 +110,20 @@ impl Manifest {
             inputs,
             training_rows: model.training_rows,
             metrics,
+            plugins: model
+                .spec
+                .algorithm
+                .plugins()
+                .into_iter()
+                .map(|p| BundlePlugin {
+                    path: external::all()
+                        .into_iter()
+                        .find(|e| e.plugin().hash == p.hash)
+                        .map(|e| e.library_path().display().to_string())
+                        .unwrap_or_else(|| p.library.clone()),
+                    plugin: p,
+                })
+                .collect(),
         }
     }
 

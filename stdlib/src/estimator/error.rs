@@ -12,7 +12,7 @@ pub struct EstimatorError {
     pub message: String,
     pub help: Option<String>,
     /// The stage parameter the error concerns (`features`, `target`, ...), if any.
-    pub param: Option<&'static str>,
+    pub param: Option<String>,
     /// The diagnostic code, `aimass::model::*`.
     pub code: &'static str,
 }
@@ -47,8 +47,8 @@ impl EstimatorError {
         self
     }
 
-    pub fn param(mut self, param: &'static str) -> Self {
-        self.param = Some(param);
+    pub fn param(mut self, param: impl Into<String>) -> Self {
+        self.param = Some(param.into());
         self
     }
 
@@ -57,11 +57,12 @@ impl EstimatorError {
     pub fn at(self, params: &Params, fallback: &str) -> StageError {
         let span = self
             .param
+            .as_deref()
             .and_then(|p| params.get(p))
             .or_else(|| params.get(fallback))
             .map(|v| v.span)
             .unwrap_or_default();
-        let label = match self.param {
+        let label = match self.param.as_deref() {
             Some(p) if params.get(p).is_some() => format!("this `{p}`"),
             _ => format!("this `{fallback}`"),
         };

@@ -12,9 +12,10 @@ use serde::{Deserialize, Serialize};
 use super::bayes::NaiveBayes;
 use super::ensemble::EnsembleFit;
 use super::error::{EstimatorError, Result};
+use super::external::{self, ExternalEstimator, FitRequest, PredictRequest};
 use super::forest::{tree_params, Forest};
 use super::logistic::Logistic;
-use super::spec::{Algorithm, TreeLimits};
+use super::spec::{Algorithm, PluginAlgorithm, TreeLimits};
 use crate::ml::{ClassTree, Presorted, RegressionTree};
 
 /// What a model learns from: class indices, numbers, or nothing (segmentation).
@@ -45,6 +46,34 @@ pub enum Fitted {
     /// k-means centroids, one row per segment.
     Kmeans(Array2<f64>),
     Ensemble(Box<EnsembleFit>),
+    Plugin(Box<PluginFit>),
+}
+
+/// A plugin estimator's fitted state: the plugin's own bytes (base64 in the model's JSON)
+/// and what is needed to call it again.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PluginFit {
+    pub algorithm: PluginAlgorithm,
+    pub n_features: usize,
+    pub n_classes: usize,
+    #[serde(with = "state_bytes")]
+    pub state: Vec<u8>,
+}
+
+mod state_bytes {
+    use base64::Engine;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&base64::engine::general_purpose::STANDARD.encode(bytes))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
+        let text = String::deserialize(d)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map_err(serde::de::Error::custom)
+    }
 }
 
 /// What an estimator outputs for a matrix of rows.
@@ -167,6 +196,7 @@ impl Fitted {
             (Algorithm::Ensemble(e), target) => Ok(Fitted::Ensemble(Box::new(
                 super::ensemble::fit(e, x, target, seed)?,
             ))),
+            (Algorithm::Plugin(p), target) => fit_plugin(p, x, target, seed),
             _ => Err(target_mismatch(alg)),
         }
     }
@@ -182,6 +212,7 @@ impl Fitted {
             Fitted::RegressionTree(t) => Some(t.n_features()),
             Fitted::Kmeans(c) => Some(c.ncols()),
             Fitted::Ensemble(e) => e.n_features(),
+            Fitted::Plugin(p) => Some(p.n_features),
         }
     }
 
@@ -204,8 +235,97 @@ impl Fitted {
             Fitted::RegressionTree(t) => Output::Values(t.try_predict(&x).map_err(failed)?),
             Fitted::Kmeans(c) => Output::Segments(nearest(c, x)),
             Fitted::Ensemble(e) => e.predict(x)?,
+            Fitted::Plugin(p) => predict_plugin(p, x)?,
         })
     }
+}
+
+/// The loaded estimator a plugin algorithm names, refusing another build of its library.
+fn loaded(p: &PluginAlgorithm) -> Result<std::sync::Arc<dyn ExternalEstimator>> {
+    let Some(ext) = external::get(&p.estimator) else {
+        return Err(EstimatorError::fit(format!(
+            "the model needs the plugin estimator `{}` ({} {}, {}), which is not loaded",
+            p.estimator, p.plugin.name, p.plugin.version, p.plugin.library
+        ))
+        .help(format!(
+            "declare it in the pipeline (plugin {} = \"path/to/{}\"), or for a bundle put the library where its manifest says",
+            p.plugin.alias, p.plugin.library
+        )));
+    };
+    let now = ext.plugin();
+    if now.hash != p.plugin.hash {
+        return Err(EstimatorError::fit(format!(
+            "the model was fitted by {} {} (blake3 {}), but the loaded {} is {} (blake3 {})",
+            p.plugin.library,
+            p.plugin.version,
+            short(&p.plugin.hash),
+            now.library,
+            now.version,
+            short(&now.hash)
+        ))
+        .help("re-run the stages that fit it with this library, or load the library it was fitted with"));
+    }
+    Ok(ext)
+}
+
+fn short(h: &str) -> &str {
+    &h[..h.len().min(12)]
+}
+
+/// Column names for a plugin: the model's features when known, else `x0`, `x1`, ...
+fn names(p: &PluginAlgorithm, n: usize) -> Vec<String> {
+    if p.features.len() == n {
+        p.features.clone()
+    } else {
+        (0..n).map(|i| format!("x{i}")).collect()
+    }
+}
+
+fn fit_plugin(
+    p: &PluginAlgorithm,
+    x: &Array2<f64>,
+    target: Target<'_>,
+    seed: u64,
+) -> Result<Fitted> {
+    let ext = loaded(p)?;
+    let n_classes = match target {
+        Target::Classes { n_classes, .. } => n_classes,
+        Target::Values(_) => 0,
+        Target::None => {
+            return Err(EstimatorError::fit(format!(
+                "`{}` needs a target to learn",
+                p.estimator
+            )))
+        }
+    };
+    let features = names(p, x.ncols());
+    let state = ext.fit(&FitRequest {
+        x: x.view(),
+        features: &features,
+        target,
+        task: p.task,
+        params: &p.params,
+        seed,
+    })?;
+    Ok(Fitted::Plugin(Box::new(PluginFit {
+        algorithm: p.clone(),
+        n_features: x.ncols(),
+        n_classes,
+        state,
+    })))
+}
+
+fn predict_plugin(p: &PluginFit, x: ArrayView2<'_, f64>) -> Result<Output> {
+    let ext = loaded(&p.algorithm)?;
+    let features = names(&p.algorithm, x.ncols());
+    ext.predict(&PredictRequest {
+        x: x.reborrow(),
+        features: &features,
+        state: &p.state,
+        task: p.algorithm.task,
+        n_classes: p.n_classes,
+        params: &p.algorithm.params,
+    })
 }
 
 /// The nearest centroid of each row (squared Euclidean distance; lowest index on ties).

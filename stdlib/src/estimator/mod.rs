@@ -21,6 +21,7 @@ pub mod bayes;
 pub mod cv;
 pub mod ensemble;
 mod error;
+pub mod external;
 pub mod fitted;
 pub mod forest;
 pub mod labels;

@@ -2,8 +2,13 @@
 //! and the task. A [`Spec`] is stored in every model, so `evaluate`'s `cv` (and later `tune`
 //! and `fuse`) can refit exactly the estimator a `model` stage trained.
 
-use aimass_engine::{ParamValue, Params, StageError};
+use std::collections::BTreeMap;
+
+use aimass_engine::{PKind, ParamSig, ParamValue, Params, StageError, Ty};
 use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+use super::external::{self, ExternalEstimator, PluginRef};
 
 use crate::ml::SplitCriterion;
 
@@ -91,6 +96,20 @@ pub struct KmeansSpec {
     pub max_iterations: u64,
 }
 
+/// A plugin's estimator (`algorithm = knn.knn`) with its hyperparameters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PluginAlgorithm {
+    /// `alias.kind`, the name it is registered under in [`external`].
+    pub estimator: String,
+    pub task: Task,
+    /// Every declared hyperparameter, defaults applied, as plain JSON.
+    pub params: BTreeMap<String, Json>,
+    pub plugin: PluginRef,
+    /// The feature names it is fitted on (set when a model is trained on a frame).
+    #[serde(default)]
+    pub features: Vec<String>,
+}
+
 /// An estimator with all its hyperparameters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "name", rename_all = "snake_case")]
@@ -105,6 +124,8 @@ pub enum Algorithm {
     Kmeans(KmeansSpec),
     /// A `fuse` stage's ensemble of member algorithms.
     Ensemble(Box<super::ensemble::EnsembleSpec>),
+    /// An estimator from a plugin library.
+    Plugin(PluginAlgorithm),
 }
 
 /// Hyperparameters each algorithm accepts; any other is an error in `aimass check`.
@@ -155,8 +176,9 @@ pub const FOREST_MAX_FEATURES: f64 = 0.5;
 pub const FOREST_TREES: usize = 100;
 
 impl Algorithm {
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> &str {
         match self {
+            Algorithm::Plugin(p) => &p.estimator,
             Algorithm::DecisionTree(_) => "decision_tree",
             Algorithm::Logistic(_) => "logistic",
             Algorithm::NaiveBayes => "naive_bayes",
@@ -180,15 +202,45 @@ impl Algorithm {
             }
             Algorithm::Kmeans(_) => Task::Segmentation,
             Algorithm::Ensemble(e) => e.task,
+            Algorithm::Plugin(p) => p.task,
         }
     }
 
     /// Whether fitting draws random numbers (so the seed matters).
     pub fn is_seeded(&self) -> bool {
+        // A plugin's estimator is given the seed; whether it draws from it is its business.
         matches!(
             self,
-            Algorithm::RandomForest(_) | Algorithm::Kmeans(_) | Algorithm::Ensemble(_)
+            Algorithm::RandomForest(_)
+                | Algorithm::Kmeans(_)
+                | Algorithm::Ensemble(_)
+                | Algorithm::Plugin(_)
         )
+    }
+
+    /// The plugin libraries fitting or applying it needs (an ensemble's members' included),
+    /// each once, sorted.
+    pub fn plugins(&self) -> Vec<PluginRef> {
+        let mut out = Vec::new();
+        self.collect_plugins(&mut out);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn collect_plugins(&self, out: &mut Vec<PluginRef>) {
+        match self {
+            Algorithm::Plugin(p) => out.push(p.plugin.clone()),
+            Algorithm::Ensemble(e) => {
+                for m in &e.members {
+                    m.collect_plugins(out);
+                }
+                if let super::ensemble::FuseMethod::Stacking { meta, .. } = &e.method {
+                    meta.collect_plugins(out);
+                }
+            }
+            _ => {}
+        }
     }
 
     /// `decision_tree(criterion = gini, max_depth = 6, ...)`, every hyperparameter shown.
@@ -232,6 +284,15 @@ impl Algorithm {
             Algorithm::RegressionTree(l) => limits(l),
             Algorithm::Kmeans(k) => format!("k = {}, max_iterations = {}", k.k, k.max_iterations),
             Algorithm::Ensemble(e) => return e.describe(),
+            Algorithm::Plugin(p) => p
+                .params
+                .iter()
+                .map(|(k, v)| match v {
+                    Json::String(s) => format!("{k} = {s}"),
+                    other => format!("{k} = {other}"),
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
         };
         if args.is_empty() {
             self.name().to_string()
@@ -281,11 +342,14 @@ impl Spec {
             ]);
         };
         let alg = alg_value.as_str().unwrap_or_default();
+        if let Some(ext) = external::get(alg) {
+            return plugin_spec(ext.as_ref(), alg_value, params);
+        }
         let allowed = hyperparams_of(alg);
-        for &name in ALL_HYPERPARAMS {
-            if let Some(v) = params.get(name) {
-                if !allowed.contains(&name) {
-                    errors.push(not_applicable(name, v, alg, allowed));
+        for name in all_hyperparam_names() {
+            if let Some(v) = params.get(&name) {
+                if !allowed.contains(&name.as_str()) {
+                    errors.push(not_applicable(&name, v, alg, allowed));
                 }
             }
         }
@@ -371,6 +435,179 @@ impl Spec {
             task_written: task_value.is_some(),
             positive: params.str("positive").map(str::to_string),
         })
+    }
+}
+
+/// Every hyperparameter name of any algorithm, built-in or plugin.
+pub fn all_hyperparam_names() -> Vec<String> {
+    let mut names: Vec<String> = ALL_HYPERPARAMS.iter().map(|s| s.to_string()).collect();
+    for e in external::all() {
+        for p in e.hyperparams() {
+            if !names.contains(&p.name) {
+                names.push(p.name.clone());
+            }
+        }
+    }
+    names
+}
+
+/// The hyperparameters `algorithm` takes, with their types and bounds (what `tune` searches).
+pub fn hyperparam_sigs(algorithm: &str) -> Vec<ParamSig> {
+    if let Some(ext) = external::get(algorithm) {
+        return ext.hyperparams().to_vec();
+    }
+    let allowed = hyperparams_of(algorithm);
+    crate::kinds::common::builtin_hyperparams()
+        .into_iter()
+        .filter(|p| allowed.contains(&p.name.as_str()))
+        .collect()
+}
+
+/// A model stage's parameters for a plugin estimator: its own hyperparameters only, each
+/// checked against the plugin's declaration (type, bounds), defaults applied.
+fn plugin_spec(
+    ext: &dyn ExternalEstimator,
+    alg_value: &ParamValue,
+    params: &Params,
+) -> Result<Spec, Vec<StageError>> {
+    let alg = ext.name();
+    let mut errors = Vec::new();
+    let own: Vec<&str> = ext.hyperparams().iter().map(|p| p.name.as_str()).collect();
+    let mut allowed = own.clone();
+    allowed.push("seed");
+    for name in all_hyperparam_names() {
+        if let Some(v) = params.get(&name) {
+            if !allowed.contains(&name.as_str()) {
+                errors.push(not_applicable(&name, v, alg, &allowed));
+            }
+        }
+    }
+    let tasks = ext.tasks();
+    let task_value = params.get("task");
+    let task = match task_value {
+        Some(v) => {
+            let written = v.as_str().and_then(Task::from_name);
+            match written {
+                Some(t) if tasks.contains(&t) => t,
+                _ => {
+                    errors.push(
+                        StageError::new(format!(
+                            "`{alg}` does not do {}",
+                            v.as_str().unwrap_or_default()
+                        ))
+                        .code("aimass::model::param")
+                        .at(v.span, "this task")
+                        .help(format!(
+                            "`{alg}` does: {}",
+                            tasks
+                                .iter()
+                                .map(|t| t.name())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    );
+                    tasks.first().copied().unwrap_or(Task::Classification)
+                }
+            }
+        }
+        None => tasks.first().copied().unwrap_or(Task::Classification),
+    };
+    let target = params.str("target").map(str::to_string);
+    if target.is_none() {
+        errors.push(
+            StageError::new(format!("`{alg}` needs a `target`: the column to predict"))
+                .code("aimass::model::param")
+                .at(alg_value.span, "this algorithm learns a target")
+                .help("add `target = \"column\"`"),
+        );
+    }
+    if let Some(v) = params.get("positive") {
+        if task != Task::Classification {
+            errors.push(
+                StageError::new(format!(
+                    "`positive` names a class, but this `{alg}` does regression"
+                ))
+                .code("aimass::model::param")
+                .at(v.span, "this parameter"),
+            );
+        }
+    }
+    let mut values = BTreeMap::new();
+    for sig in ext.hyperparams() {
+        match params.get(&sig.name) {
+            Some(v) => match plain_value(sig, v) {
+                Ok(j) => {
+                    values.insert(sig.name.clone(), j);
+                }
+                Err(why) => errors.push(
+                    StageError::new(format!("`{}`: {why}", sig.name))
+                        .code("aimass::model::param")
+                        .at(v.span, "this value")
+                        .help(format!("`{}` ({}): {}", sig.name, sig.ty, sig.doc)),
+                ),
+            },
+            None => {
+                if let Some(d) = &sig.default {
+                    values.insert(sig.name.clone(), plain(d));
+                } else if sig.required {
+                    errors.push(
+                        StageError::new(format!("`{alg}` needs `{}`: {}", sig.name, sig.doc))
+                            .code("aimass::model::param")
+                            .at(alg_value.span, "this algorithm"),
+                    );
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Spec {
+        algorithm: Algorithm::Plugin(PluginAlgorithm {
+            estimator: alg.to_string(),
+            task,
+            params: values,
+            plugin: ext.plugin(),
+            features: Vec::new(),
+        }),
+        target,
+        features: params.get("features").and_then(ParamValue::as_strings),
+        task_written: task_value.is_some(),
+        positive: params.str("positive").map(str::to_string),
+    })
+}
+
+/// A checked value as plain JSON.
+fn plain(v: &ParamValue) -> Json {
+    match &v.kind {
+        PKind::Str(s) | PKind::Word(s) => Json::from(s.as_str()),
+        PKind::Int(i) => Json::from(*i),
+        PKind::Float(f) => Json::from(*f),
+        PKind::Bool(b) => Json::from(*b),
+        PKind::List(items) => Json::Array(items.iter().map(plain).collect()),
+        _ => v.canonical(),
+    }
+}
+
+/// `v` against a plugin's own declaration of the parameter (the model stage's signature
+/// merges every algorithm's, so its type and bounds may be another algorithm's).
+fn plain_value(sig: &ParamSig, v: &ParamValue) -> Result<Json, String> {
+    let in_bounds = |x: f64| match sig.bounds {
+        Some((lo, hi)) if x < lo || x > hi => Err(format!("{x} is outside {lo}..{hi}")),
+        _ => Ok(()),
+    };
+    match (&sig.ty, &v.kind) {
+        (Ty::Int, PKind::Int(i)) => in_bounds(*i as f64).map(|_| Json::from(*i)),
+        (Ty::Float, PKind::Int(i)) => in_bounds(*i as f64).map(|_| Json::from(*i as f64)),
+        (Ty::Float, PKind::Float(f)) => in_bounds(*f).map(|_| Json::from(*f)),
+        (Ty::Fraction, PKind::Float(f)) if (0.0..=1.0).contains(f) => Ok(Json::from(*f)),
+        (Ty::Word(words), PKind::Word(w) | PKind::Str(w)) if words.contains(w) => {
+            Ok(Json::from(w.as_str()))
+        }
+        (Ty::Str, PKind::Str(s) | PKind::Word(s)) => Ok(Json::from(s.as_str())),
+        (Ty::Bool, PKind::Bool(b)) => Ok(Json::from(*b)),
+        (Ty::List(_) | Ty::OneOf(_) | Ty::Any, _) => Ok(plain(v)),
+        (ty, _) => Err(format!("expected {ty}, found {}", v.display())),
     }
 }
 

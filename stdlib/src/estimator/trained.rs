@@ -151,7 +151,12 @@ impl TrainedModel {
             (Task::Regression, TargetValues::Values(y)) => Target::Values(y),
             _ => Target::None,
         };
-        Fitted::fit_with(&self.spec.algorithm, x, t, seed, presorted)
+        // A plugin estimator is told the feature names it is fitted on.
+        let mut algorithm = self.spec.algorithm.clone();
+        if let super::spec::Algorithm::Plugin(p) = &mut algorithm {
+            p.features = self.features.iter().map(|f| f.name.clone()).collect();
+        }
+        Fitted::fit_with(&algorithm, x, t, seed, presorted)
     }
 
     /// The same specification refitted on other rows (already a matrix in this model's

@@ -2,6 +2,8 @@
 
 use aimass_engine::{CallSig, ParamSig, ParamValue, Ty};
 
+use crate::estimator::external;
+
 /// Classification metrics.
 pub const CLASSIFICATION_METRICS: &[&str] = &[
     "accuracy",
@@ -31,14 +33,17 @@ pub const CLASSIFIERS: &[&str] = &["decision_tree", "logistic", "naive_bayes", "
 pub const REGRESSORS: &[&str] = &["linear", "elastic_net", "regression_tree"];
 pub const CLUSTERERS: &[&str] = &["kmeans"];
 
+/// The built-in algorithms and the plugin estimators registered in
+/// [`crate::estimator::external`] (`knn.knn`).
 pub fn algorithm_ty() -> Ty {
-    let all: Vec<&str> = CLASSIFIERS
+    let mut all: Vec<String> = CLASSIFIERS
         .iter()
         .chain(REGRESSORS)
         .chain(CLUSTERERS)
-        .copied()
+        .map(|s| s.to_string())
         .collect();
-    Ty::words(&all)
+    all.extend(external::all().iter().map(|e| e.name().to_string()));
+    Ty::Word(all)
 }
 
 pub fn task_ty() -> Ty {
@@ -72,8 +77,36 @@ pub fn learning_params() -> Vec<ParamSig> {
     ]
 }
 
-/// Hyperparameters accepted by the model stage (and searched by tune).
+/// Hyperparameters accepted by the model stage: the built-ins' and every registered plugin
+/// estimator's. A name two algorithms share keeps one declaration (the built-in's when the
+/// types agree, else either type); the plugin's own type and bounds are checked when the
+/// model's spec is read.
 pub fn hyperparams() -> Vec<ParamSig> {
+    let mut sigs = builtin_hyperparams();
+    for e in external::all() {
+        for p in e.hyperparams() {
+            let doc = format!("{}: {}", e.name(), p.doc);
+            match sigs.iter_mut().find(|s| s.name == p.name) {
+                Some(s) => {
+                    if s.ty != p.ty {
+                        s.ty = Ty::OneOf(vec![s.ty.clone(), p.ty.clone()]);
+                        s.bounds = None;
+                    }
+                    s.doc = format!("{}; {doc}", s.doc);
+                }
+                None => {
+                    let mut sig = ParamSig::optional(&p.name, p.ty.clone(), &doc);
+                    sig.bounds = p.bounds;
+                    sigs.push(sig);
+                }
+            }
+        }
+    }
+    sigs
+}
+
+/// The built-in algorithms' hyperparameters.
+pub fn builtin_hyperparams() -> Vec<ParamSig> {
     vec![
         ParamSig::optional(
             "max_depth",
@@ -139,4 +172,18 @@ pub fn hyperparams() -> Vec<ParamSig> {
 
 pub fn word(w: &str) -> ParamValue {
     ParamValue::word(w)
+}
+
+/// The plugin a stage's `algorithm` comes from, for its cache key (`StageKind::plugins`).
+pub fn algorithm_plugins(
+    params: &aimass_engine::Params,
+) -> std::collections::BTreeMap<String, String> {
+    params
+        .str("algorithm")
+        .and_then(external::get)
+        .map(|e| {
+            let p = e.plugin();
+            std::collections::BTreeMap::from([(p.alias.clone(), p.key())])
+        })
+        .unwrap_or_default()
 }

@@ -59,6 +59,10 @@ impl StageKind for ModelKind {
         Spec::from_params(params).err().unwrap_or_default()
     }
 
+    fn plugins(&self, params: &Params) -> std::collections::BTreeMap<String, String> {
+        super::common::algorithm_plugins(params)
+    }
+
     fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError> {
         let spec = Spec::from_params(ctx.params).map_err(|mut errors| errors.remove(0))?;
         let frame = ctx.frame("input")?;

@@ -211,6 +211,10 @@ impl StageKind for Tune {
         plan(params).err().unwrap_or_default()
     }
 
+    fn plugins(&self, params: &Params) -> std::collections::BTreeMap<String, String> {
+        super::common::algorithm_plugins(params)
+    }
+
     fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError> {
         let plan = plan(ctx.params).map_err(|mut e| e.remove(0))?;
         let frame = ctx.frame("input")?;

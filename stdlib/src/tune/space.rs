@@ -10,8 +10,7 @@ use rand::RngCore;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde_json::{Map, Value as Json};
 
-use crate::estimator::spec::hyperparams_of;
-use crate::kinds::common::hyperparams;
+use crate::estimator::spec::hyperparam_sigs;
 use crate::ml::folds::below;
 
 pub const CODE: &str = "aimass::tune::space";
@@ -47,8 +46,8 @@ impl Space {
             .code(CODE)
             .at(space.span, "here")]);
         };
-        let allowed = hyperparams_of(algorithm);
-        let sigs = hyperparams();
+        let sigs = hyperparam_sigs(algorithm);
+        let allowed: Vec<&str> = sigs.iter().map(|s| s.name.as_str()).collect();
         let mut dims = Vec::new();
         let mut errors = Vec::new();
         if entries.is_empty() {
@@ -69,9 +68,8 @@ impl Space {
                 );
                 continue;
             }
-            let sig = sigs.iter().find(|s| &s.name == name);
-            let Some(sig) = sig.filter(|_| allowed.contains(&name.as_str())) else {
-                errors.push(not_a_hyperparameter(name, value, algorithm, allowed));
+            let Some(sig) = sigs.iter().find(|s| &s.name == name) else {
+                errors.push(not_a_hyperparameter(name, value, algorithm, &allowed));
                 continue;
             };
             match read_axis(sig, value) {
