@@ -91,6 +91,8 @@ pub enum Command {
         /// A binary classifier predicts the positive class above this probability.
         #[arg(long, default_value_t = 0.5, value_name = "P")]
         threshold: f64,
+        #[command(flatten)]
+        plugins: PluginArgs,
     },
     /// Print the canonical .aim form of a pipeline file (.aim or YAML).
     Fmt {

@@ -36,12 +36,14 @@ pub fn dispatch(cli: Cli) -> i32 {
             output,
             format,
             threshold,
+            plugins,
         } => predict::run(&predict::Args {
             bundle,
             input,
             output,
             format,
             threshold,
+            plugins,
         }),
         Command::Stages {
             kind,

@@ -19,6 +19,7 @@ pub struct Args {
     pub output: Option<PathBuf>,
     pub format: Option<PredictFormat>,
     pub threshold: f64,
+    pub plugins: crate::cli::PluginArgs,
 }
 
 /// Exit code when the rows cannot be scored.
@@ -35,6 +36,28 @@ pub fn run(args: &Args) -> i32 {
         Err(e) if e.code == bundle::codes::NOT_A_BUNDLE => return fail(e, INVALID),
         Err(e) => return fail(e, FAILED),
     };
+    // A model fitted by a plugin estimator needs that very library: found and checked by
+    // hash before the rows are read.
+    if !bundle.manifest.plugins.is_empty() {
+        let opts = crate::load::host_options(&args.plugins);
+        match aimass_plugin_host::load_for_bundle(&bundle.manifest.plugins, &bundle.dir, &opts) {
+            Ok(loaded) => {
+                let plugins = aimass_plugin_host::Plugins { loaded };
+                for e in plugins.estimators() {
+                    aimass_stdlib::estimator::external::register(e);
+                }
+            }
+            Err(missing) => {
+                for m in missing {
+                    let e = StageError::new(m.to_string())
+                        .code("aimass::predict::plugin")
+                        .help(m.help());
+                    emit(e);
+                }
+                return INVALID;
+            }
+        }
+    }
     let rows = match bundle::read_rows(&args.input) {
         Ok(r) => r,
         Err(e) => return fail(e, INVALID),

@@ -73,7 +73,9 @@ impl Project {
         c.args(args)
             .current_dir(self.dir.path())
             .env("NO_COLOR", "1")
-            .env_remove("AIMASS_CACHE_DIR");
+            .env_remove("AIMASS_CACHE_DIR")
+            .env_remove("AIMASS_PLUGIN_PATH")
+            .env_remove("RUST_BACKTRACE");
         c
     }
 
@@ -97,5 +99,89 @@ fn copy_dir(from: &Path, to: &Path) {
         } else {
             std::fs::copy(&p, to.join(name)).unwrap();
         }
+    }
+}
+
+/// The directory holding the example and fixture plugins (rfm, knn, panicky), built once per
+/// test run with the cargo that runs the tests, into the same target directory.
+pub fn plugin_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let out = Command::new(cargo)
+            .args([
+                "build",
+                "-p",
+                "aimass-rfm",
+                "-p",
+                "aimass-knn",
+                "-p",
+                "aimass-test-panicky",
+            ])
+            .current_dir(repo())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "building the plugins failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Path::new(bin()).parent().unwrap().to_path_buf()
+    })
+}
+
+/// `lib<name>.so` (the platform's name for it).
+pub fn lib_name(name: &str) -> String {
+    format!(
+        "{}{name}{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    )
+}
+
+/// Compiles a C plugin of the repository (`source` relative to it) into `dir/lib<name>.so`.
+pub fn compile_c(source: &str, dir: &Path, name: &str, defines: &[&str]) -> PathBuf {
+    let out = dir.join(lib_name(name));
+    if let Some(parent) = out.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let status = Command::new(&cc)
+        .args(["-std=c11", "-Wall", "-Werror", "-shared", "-fPIC", "-I"])
+        .arg(repo().join("plugins/api"))
+        .args(defines)
+        .arg(repo().join(source))
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}`: {e}"));
+    assert!(status.success(), "{source} does not compile");
+    out
+}
+
+impl Project {
+    /// Copies a built plugin into the project (as `plugins/lib<name>.so`).
+    pub fn with_plugin(&self, name: &str) -> &Self {
+        let file = lib_name(name);
+        std::fs::create_dir_all(self.dir.path().join("plugins")).unwrap();
+        std::fs::copy(
+            plugin_dir().join(&file),
+            self.dir.path().join("plugins").join(&file),
+        )
+        .unwrap();
+        self
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// The output with the project's directory written as `[project]`, for snapshots.
+    pub fn normalise(&self, text: &str) -> String {
+        let dir = self.dir.path().to_string_lossy().to_string();
+        let canon = std::fs::canonicalize(self.dir.path())
+            .map(|p| p.to_string_lossy().to_string())
+            .unwrap_or_else(|_| dir.clone());
+        text.replace(&canon, "[project]").replace(&dir, "[project]")
     }
 }

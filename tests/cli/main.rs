@@ -7,5 +7,6 @@ mod corpus;
 mod deploy;
 mod fmt;
 mod harness;
+mod plugins;
 mod run;
 mod tune;

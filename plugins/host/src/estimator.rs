@@ -58,7 +58,7 @@ impl PluginEstimator {
                 crate::FailureKind::Crash => "crashed",
             },
             self.kind,
-            f.message
+            f.detail()
         ));
         match f.param {
             Some(p) => e.param(p),

@@ -13,6 +13,7 @@
 //!
 //! The ABI is in `aimass-plugin-api`; plugin authors use `aimass-plugin-sdk`.
 
+mod bundle;
 mod call;
 mod deadline;
 pub mod descriptor;
@@ -34,6 +35,7 @@ use std::sync::Arc;
 use aimass_dsl::{ir, SourceFile};
 use aimass_engine::Registry;
 
+pub use bundle::{load_for_bundle, MissingPlugin};
 pub use descriptor::{Descriptor, Role, StageDesc};
 pub use estimator::PluginEstimator;
 pub use failure::{LoadError, LoadErrors, LoadFailure};

@@ -45,6 +45,15 @@ impl CallFailure {
         Self::new(FailureKind::BadOutput, message)
     }
 
+    /// The message without the SDK's "plugin panicked" lead, which the diagnostic says
+    /// already (`... panicked in `kind`: at src/lib.rs:3:5: ...`).
+    pub fn detail(&self) -> &str {
+        let m = self.message.as_str();
+        m.strip_prefix("plugin panicked: ")
+            .or_else(|| m.strip_prefix("plugin panicked "))
+            .unwrap_or(m)
+    }
+
     pub fn code(&self) -> &'static str {
         match self.kind {
             FailureKind::Error => "aimass::plugin::error",

@@ -86,7 +86,7 @@ pub fn stage_error(plugin: &Plugin, kind: &str, f: CallFailure, params: &Params)
         "plugin `{}` ({}) {what} in `{kind}`: {}",
         plugin.alias,
         plugin.library_name(),
-        f.message
+        f.detail()
     ))
     .code(f.code());
     e = match f.kind {

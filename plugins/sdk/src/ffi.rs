@@ -12,7 +12,7 @@
 
 use std::any::Any;
 use std::ffi::CString;
-use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::panic::catch_unwind;
 use std::sync::OnceLock;
 
 use aimass_plugin_api as api;
@@ -63,6 +63,7 @@ pub trait Exported: 'static {
 /// panicked (the reason goes to stderr, the only channel there is at that point). The host
 /// checks the versions; the table is the same whatever `host_abi_version` is.
 pub fn entry<E: Exported>(_host_abi_version: u32) -> *const api::PluginTable {
+    crate::panics::install();
     let loaded = E::cell()
         .loaded
         .get_or_init(|| match catch_unwind(load::<E>) {
@@ -268,13 +269,10 @@ fn buffer(bytes: Vec<u8>) -> api::Buffer {
 
 /// Runs `body`, turning its error or panic into a status and the JSON error in `error`.
 fn guard(error: *mut api::Buffer, body: impl FnOnce() -> Result<()>) -> i32 {
-    let (status, failure) = match catch_unwind(AssertUnwindSafe(body)) {
+    let (status, failure) = match crate::panics::catch(body) {
         Ok(Ok(())) => return api::STATUS_OK,
         Ok(Err(failure)) => (api::STATUS_ERROR, failure),
-        Err(payload) => (
-            api::STATUS_PANIC,
-            Error::new(panic_message(payload.as_ref())),
-        ),
+        Err(message) => (api::STATUS_PANIC, Error::new(message)),
     };
     if !error.is_null() {
         // SAFETY: the host passes a writable error slot (checked non-null).

@@ -53,6 +53,8 @@ mod ffi;
 #[deny(unsafe_code)]
 mod macros;
 #[deny(unsafe_code)]
+mod panics;
+#[deny(unsafe_code)]
 mod param;
 #[deny(unsafe_code)]
 mod params;

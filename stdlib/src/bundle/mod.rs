@@ -24,7 +24,7 @@ mod rows;
 mod score;
 pub mod write;
 
-pub use manifest::{auto_version, blake3_hex, Manifest, ModelFile, BUNDLE_FORMAT};
+pub use manifest::{auto_version, blake3_hex, BundlePlugin, Manifest, ModelFile, BUNDLE_FORMAT};
 pub use open::{open, Bundle};
 pub use output::{write_predictions, PredictionFormat};
 pub use rows::read_rows;
