@@ -6,6 +6,7 @@ mod check;
 mod corpus;
 mod deploy;
 mod fmt;
+mod guide;
 mod harness;
 mod plugins;
 mod run;
