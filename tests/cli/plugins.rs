@@ -200,6 +200,13 @@ fn plugin_stages_are_checked_like_built_ins() {
     let p = rfm_project("stage s: rfm.segment { input = tx, bins = 3 }");
     let out = p.run(&["run", "p.aim"]);
     assert_eq!(out.code, 0, "{out:?}");
+    // A relative plugin path is relative to the pipeline file, not to the working directory.
+    p.file(
+        "sub/p.aim",
+        "pipeline \"p\" { }\nplugin rfm = \"../plugins/librfm.so\"\nstage tx: collect { source = \"../tx.csv\" }\nstage s: rfm.segment { input = tx }\n",
+    );
+    let out = p.run(&["check", "sub/p.aim"]);
+    assert_eq!(out.code, 0, "{out:?}");
 }
 
 /// Builds the faulty C plugin with `defines` as `plugins/lib<name>.so` and checks a pipeline
