@@ -212,6 +212,26 @@ impl ParamValue {
         }
     }
 
+    /// Plain JSON, as a plugin reads its parameters: numbers, strings (words too),
+    /// booleans, lists and objects; a range is `[lo, hi]`; anything else its canonical form.
+    pub fn plain(&self) -> Json {
+        match &self.kind {
+            PKind::Str(s) | PKind::Word(s) => Json::from(s.as_str()),
+            PKind::Int(i) => Json::from(*i),
+            PKind::Float(f) => Json::from(*f),
+            PKind::Bool(b) => Json::from(*b),
+            PKind::List(items) => Json::Array(items.iter().map(ParamValue::plain).collect()),
+            PKind::Map(entries) => Json::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.plain()))
+                    .collect(),
+            ),
+            PKind::Range(lo, hi) => Json::Array(vec![lo.plain(), hi.plain()]),
+            _ => self.canonical(),
+        }
+    }
+
     /// Short human text, as `aimass plan` shows old -> new values.
     pub fn display(&self) -> String {
         match &self.kind {

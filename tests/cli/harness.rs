@@ -130,33 +130,11 @@ pub fn plugin_dir() -> &'static Path {
     })
 }
 
-/// `lib<name>.so` (the platform's name for it).
-pub fn lib_name(name: &str) -> String {
-    format!(
-        "{}{name}{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    )
-}
+pub use crate::compile_c::lib_name;
 
 /// Compiles a C plugin of the repository (`source` relative to it) into `dir/lib<name>.so`.
 pub fn compile_c(source: &str, dir: &Path, name: &str, defines: &[&str]) -> PathBuf {
-    let out = dir.join(lib_name(name));
-    if let Some(parent) = out.parent() {
-        std::fs::create_dir_all(parent).unwrap();
-    }
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
-    let status = Command::new(&cc)
-        .args(["-std=c11", "-Wall", "-Werror", "-shared", "-fPIC", "-I"])
-        .arg(repo().join("plugins/api"))
-        .args(defines)
-        .arg(repo().join(source))
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .unwrap_or_else(|e| panic!("cannot run the C compiler `{cc}`: {e}"));
-    assert!(status.success(), "{source} does not compile");
-    out
+    crate::compile_c::compile_c(&repo(), source, dir, name, defines)
 }
 
 impl Project {

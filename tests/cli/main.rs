@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod check;
+#[path = "../support/compile_c.rs"]
+mod compile_c;
 mod corpus;
 mod deploy;
 mod fmt;

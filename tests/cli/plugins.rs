@@ -357,8 +357,31 @@ fn run_time_faults_fail_their_stage_with_a_diagnostic() {
             "done",
             "{case}: the other branch finishes: {out:?}"
         );
-        insta::assert_snapshot!(format!("plugin_run_{case}"), p.normalise(&out.stderr));
+        insta::assert_snapshot!(
+            format!("plugin_run_{case}"),
+            without_lines(&p.normalise(&out.stderr))
+        );
     }
+}
+
+/// `lib.rs:25:65` as `lib.rs:LINE:COL`: a panic's location moves whenever the fixture is
+/// edited.
+fn without_lines(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("lib.rs:") {
+        let (head, tail) = rest.split_at(at + "lib.rs:".len());
+        out.push_str(head);
+        let digits = tail
+            .find(|c: char| !c.is_ascii_digit() && c != ':')
+            .unwrap_or(tail.len());
+        if digits > 0 {
+            out.push_str("LINE:COL:");
+        }
+        rest = &tail[digits..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[test]

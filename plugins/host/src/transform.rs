@@ -9,8 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aimass_engine::{
-    Artifact, Frame, Outputs, PKind, ParamValue, Params, RunContext, Signature, StageError,
-    StageKind,
+    Artifact, Frame, Outputs, Params, RunContext, Signature, StageError, StageKind,
 };
 use serde_json::{json, Map, Value as Json};
 
@@ -42,23 +41,6 @@ impl PluginTransform {
     }
 }
 
-/// A checked parameter as the plain JSON a plugin reads: numbers, strings, booleans, lists
-/// and objects (a range is `[lo, hi]`).
-pub fn plain(v: &ParamValue) -> Json {
-    match &v.kind {
-        PKind::Str(s) | PKind::Word(s) => Json::from(s.as_str()),
-        PKind::Int(i) => Json::from(*i),
-        PKind::Float(f) => Json::from(*f),
-        PKind::Bool(b) => Json::from(*b),
-        PKind::List(items) => Json::Array(items.iter().map(plain).collect()),
-        PKind::Map(entries) => {
-            Json::Object(entries.iter().map(|(k, v)| (k.clone(), plain(v))).collect())
-        }
-        PKind::Range(lo, hi) => Json::Array(vec![plain(lo), plain(hi)]),
-        _ => v.canonical(),
-    }
-}
-
 /// The parameters a plugin is given: every declared one with a value, inputs and `seed` left
 /// out (the seed travels on its own).
 pub fn plain_params(params: &Params, skip: &[&str]) -> Json {
@@ -67,7 +49,7 @@ pub fn plain_params(params: &Params, skip: &[&str]) -> Json {
         if name == "seed" || skip.contains(&name) || !v.port_refs().is_empty() {
             continue;
         }
-        m.insert(name.to_string(), plain(v));
+        m.insert(name.to_string(), v.plain());
     }
     Json::Object(m)
 }

@@ -380,27 +380,7 @@ impl Spec {
             }
         }
         let target = params.str("target").map(str::to_string);
-        if target.is_none() && task != Task::Segmentation {
-            errors.push(
-                StageError::new(format!("`{alg}` needs a `target`: the column to predict"))
-                    .code("aimass::model::param")
-                    .at(alg_value.span, "this algorithm learns a target")
-                    .help("add `target = \"column\"`"),
-            );
-        }
-        if let Some(v) = params.get("positive") {
-            if task != Task::Classification {
-                errors.push(
-                    StageError::new(format!(
-                        "`positive` names a class, but `{alg}` is a {} algorithm",
-                        task.name()
-                    ))
-                    .code("aimass::model::param")
-                    .at(v.span, "this parameter")
-                    .help("remove `positive`, or choose a classification algorithm"),
-                );
-            }
-        }
+        errors.extend(target_errors(alg, task, alg_value, params));
         if task == Task::Segmentation && params.get("k").is_none() {
             errors.push(
                 StageError::new("`kmeans` needs `k`, the number of segments")
@@ -436,6 +416,38 @@ impl Spec {
             positive: params.str("positive").map(str::to_string),
         })
     }
+}
+
+/// A missing `target`, and a `positive` class on a model without classes.
+fn target_errors(
+    alg: &str,
+    task: Task,
+    alg_value: &ParamValue,
+    params: &Params,
+) -> Vec<StageError> {
+    let mut errors = Vec::new();
+    if params.str("target").is_none() && task != Task::Segmentation {
+        errors.push(
+            StageError::new(format!("`{alg}` needs a `target`: the column to predict"))
+                .code("aimass::model::param")
+                .at(alg_value.span, "this algorithm learns a target")
+                .help("add `target = \"column\"`"),
+        );
+    }
+    if let Some(v) = params.get("positive") {
+        if task != Task::Classification {
+            errors.push(
+                StageError::new(format!(
+                    "`positive` names a class, but `{alg}` is a {} algorithm",
+                    task.name()
+                ))
+                .code("aimass::model::param")
+                .at(v.span, "this parameter")
+                .help("remove `positive`, or choose a classification algorithm"),
+            );
+        }
+    }
+    errors
 }
 
 /// Every hyperparameter name of any algorithm, built-in or plugin.
@@ -513,25 +525,7 @@ fn plugin_spec(
         None => tasks.first().copied().unwrap_or(Task::Classification),
     };
     let target = params.str("target").map(str::to_string);
-    if target.is_none() {
-        errors.push(
-            StageError::new(format!("`{alg}` needs a `target`: the column to predict"))
-                .code("aimass::model::param")
-                .at(alg_value.span, "this algorithm learns a target")
-                .help("add `target = \"column\"`"),
-        );
-    }
-    if let Some(v) = params.get("positive") {
-        if task != Task::Classification {
-            errors.push(
-                StageError::new(format!(
-                    "`positive` names a class, but this `{alg}` does regression"
-                ))
-                .code("aimass::model::param")
-                .at(v.span, "this parameter"),
-            );
-        }
-    }
+    errors.extend(target_errors(alg, task, alg_value, params));
     let mut values = BTreeMap::new();
     for sig in ext.hyperparams() {
         match params.get(&sig.name) {
@@ -548,7 +542,7 @@ fn plugin_spec(
             },
             None => {
                 if let Some(d) = &sig.default {
-                    values.insert(sig.name.clone(), plain(d));
+                    values.insert(sig.name.clone(), d.plain());
                 } else if sig.required {
                     errors.push(
                         StageError::new(format!("`{alg}` needs `{}`: {}", sig.name, sig.doc))
@@ -577,18 +571,6 @@ fn plugin_spec(
     })
 }
 
-/// A checked value as plain JSON.
-fn plain(v: &ParamValue) -> Json {
-    match &v.kind {
-        PKind::Str(s) | PKind::Word(s) => Json::from(s.as_str()),
-        PKind::Int(i) => Json::from(*i),
-        PKind::Float(f) => Json::from(*f),
-        PKind::Bool(b) => Json::from(*b),
-        PKind::List(items) => Json::Array(items.iter().map(plain).collect()),
-        _ => v.canonical(),
-    }
-}
-
 /// `v` against a plugin's own declaration of the parameter (the model stage's signature
 /// merges every algorithm's, so its type and bounds may be another algorithm's).
 fn plain_value(sig: &ParamSig, v: &ParamValue) -> Result<Json, String> {
@@ -606,7 +588,7 @@ fn plain_value(sig: &ParamSig, v: &ParamValue) -> Result<Json, String> {
         }
         (Ty::Str, PKind::Str(s) | PKind::Word(s)) => Ok(Json::from(s.as_str())),
         (Ty::Bool, PKind::Bool(b)) => Ok(Json::from(*b)),
-        (Ty::List(_) | Ty::OneOf(_) | Ty::Any, _) => Ok(plain(v)),
+        (Ty::List(_) | Ty::OneOf(_) | Ty::Any, _) => Ok(v.plain()),
         (ty, _) => Err(format!("expected {ty}, found {}", v.display())),
     }
 }
