@@ -108,6 +108,15 @@ fn load_time_faults_are_named() {
         assert!(expected(&failure), "{name}: {failure:?}");
         assert!(!failure.message().is_empty());
     }
+    // A table longer than ABI 1's (fields a later SDK appended): the host reads the fields it
+    // knows and loads it.
+    let longer = compile_c(
+        "tests/fixtures/plugins/faults.c",
+        dir.path(),
+        "longer",
+        &["-DFAULT_TABLE_SIZE=4096"],
+    );
+    assert!(open(Some("f"), &longer, &HostOptions::default()).is_ok());
     let text = dir.path().join("libtext.so");
     std::fs::write(&text, "not a library\n").unwrap();
     let f = open(Some("t"), &text, &HostOptions::default())
