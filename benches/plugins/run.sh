@@ -8,24 +8,29 @@
 # 2. Load cost: `aimass check` on a pipeline declaring two plugins (rfm, knn), whole process,
 #    against the same pipeline without them (hyperfine when installed).
 #
-# Usage: benches/plugins/run.sh        RUNS=N to change the number of runs (default 7).
+# Usage: benches/plugins/run.sh
+#   RUNS=N runs per measure (default 7); ROWS=N rows of the frame (default 1000000);
+#   PROFILE=debug to try the script quickly on a debug build (numbers then mean nothing).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 runs="${RUNS:-7}"
-target="${CARGO_TARGET_DIR:-$root/target}/release"
+rows="${ROWS:-1000000}"
+profile="${PROFILE:-release}"
+target="${CARGO_TARGET_DIR:-$root/target}/$profile"
+flag=$([ "$profile" = release ] && echo --release || true)
 
-echo "== building aimass and the plugins (release)"
-(cd "$root" && cargo build --release --quiet -p aimass -p aimass-rfm -p aimass-knn -p aimass-test-panicky)
+echo "== building aimass and the plugins ($profile)"
+(cd "$root" && cargo build $flag --quiet -p aimass -p aimass-rfm -p aimass-knn -p aimass-test-panicky)
 aimass="$target/aimass"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/plugins"
 for lib in panicky rfm knn; do cp "$target/lib$lib.so" "$work/plugins/"; done
-echo "== writing the 1M x 20 frame"
-python3 "$here/make_frame.py" "$work/frame.csv"
+echo "== writing the $rows x 20 frame"
+python3 "$here/make_frame.py" "$work/frame.csv" "$rows"
 
 cat > "$work/boundary.aim" <<'AIM'
 pipeline "boundary" { }
