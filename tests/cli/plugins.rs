@@ -236,6 +236,7 @@ fn load_faults_are_diagnostics_at_the_declaration() {
         (&["-DFAULT_ABI=99"][..], "too_new"),
         (&["-DFAULT_ABI=0"][..], "too_old"),
         (&["-DFAULT_NO_ENTRY"][..], "no_entry"),
+        (&["-DFAULT_DUPLICATE_KIND"][..], "duplicate_kind"),
     ] {
         let (p, out) = check_fault(defines, name);
         assert_eq!(out.code, 2, "{name}: {out:?}");
