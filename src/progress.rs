@@ -14,6 +14,7 @@ pub enum Progress {
     Live {
         bar: ProgressBar,
         running: BTreeSet<String>,
+        queued: BTreeSet<String>,
     },
 }
 
@@ -33,6 +34,7 @@ impl Progress {
         Progress::Live {
             bar,
             running: BTreeSet::new(),
+            queued: BTreeSet::new(),
         }
     }
 
@@ -67,24 +69,41 @@ impl EventSink for Progress {
         match self {
             Progress::Quiet => {}
             Progress::Plain => eprintln!("{}", line(&e)),
-            Progress::Live { bar, running } => {
+            Progress::Live {
+                bar,
+                running,
+                queued,
+            } => {
                 bar.set_length(e.total as u64);
                 match e.status {
+                    StageStatus::Queued => {
+                        queued.insert(e.stage.to_string());
+                    }
                     StageStatus::Running => {
+                        queued.remove(e.stage);
                         running.insert(e.stage.to_string());
                     }
                     _ => {
+                        queued.remove(e.stage);
                         running.remove(e.stage);
                         bar.inc(1);
                         bar.println(line(&e));
                     }
                 }
-                let names: Vec<&str> = running.iter().map(String::as_str).collect();
-                bar.set_message(if names.is_empty() {
-                    String::new()
-                } else {
-                    format!("running: {}", names.join(", "))
-                });
+                let list = |set: &BTreeSet<String>| {
+                    set.iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let mut parts = Vec::new();
+                if !running.is_empty() {
+                    parts.push(format!("running: {}", list(running)));
+                }
+                if !queued.is_empty() {
+                    parts.push(format!("queued: {}", list(queued)));
+                }
+                bar.set_message(parts.join("; "));
             }
         }
     }

@@ -164,6 +164,72 @@ stage after_sibling: emit { inputs = [slow_sibling] }
 }
 
 #[test]
+fn a_heavy_stage_does_not_starve_an_independent_quick_one() {
+    // `heavy` fills its pool with parallel tasks for 1.5 s; `quick` and its dependent are
+    // ready at the same moment and must not wait for it (they did on a pool shared by all
+    // stages: its workers kept stealing heavy's tasks).
+    let text = r#"
+pipeline "t" { }
+stage heavy: spin { ms = 1500 }
+stage quick: emit { value = 1 }
+stage after_quick: emit { inputs = [quick] }
+"#;
+    let h = Harness::new();
+    let mut opts = h.opts();
+    opts.jobs = 2;
+    let o = h.run(text, &opts);
+    assert!(o.success());
+    let rec = |name: &str| {
+        o.record
+            .stages
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap()
+            .clone()
+    };
+    let (heavy, after) = (rec("heavy"), rec("after_quick"));
+    assert!(
+        after.end_ms < heavy.end_ms,
+        "the quick branch ended at {} ms, after the heavy stage ({} ms)",
+        after.end_ms,
+        heavy.end_ms
+    );
+    for s in &o.record.stages {
+        assert!(s.start_ms <= s.end_ms, "{s:?}");
+        assert!(s.end_ms <= o.record.wall_ms + 1.0, "{s:?}");
+    }
+    assert!(heavy.end_ms - heavy.start_ms >= 1400.0, "{heavy:?}");
+}
+
+#[test]
+fn the_longest_chain_starts_first() {
+    // One slot: `a` (nothing after it) is written first, but `b` heads a chain of three.
+    let text = r#"
+pipeline "t" { }
+stage a: emit { value = 1, sleep_ms = 30 }
+stage b: emit { value = 2, sleep_ms = 30 }
+stage c: emit { value = 1, inputs = [b] }
+stage d: emit { inputs = [c] }
+"#;
+    let h = Harness::new();
+    let mut opts = h.opts();
+    opts.jobs = 1;
+    let o = h.run(text, &opts);
+    assert!(o.success());
+    let order: Vec<String> = {
+        let mut t = h.timeline.lock().unwrap().clone();
+        t.sort_by_key(|(_, start, _)| *start);
+        t.into_iter().map(|(name, _, _)| name).collect()
+    };
+    // After b, c (chain of two) goes before a; then a and d tie and a is written first.
+    assert_eq!(
+        order,
+        ["b", "c", "a", "d"],
+        "critical path first, then file order"
+    );
+}
+
+#[test]
 fn a_panicking_stage_fails_and_the_run_goes_on() {
     let text = r#"
 pipeline "t" { }

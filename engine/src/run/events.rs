@@ -4,7 +4,9 @@ use std::time::Duration;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StageStatus {
-    /// Scheduled on the pool.
+    /// Ready, waiting for one of the `--jobs` slots.
+    Queued,
+    /// Started: running on a thread of its own.
     Running,
     /// Outputs found in the cache; not run.
     Cached,
@@ -19,6 +21,7 @@ pub enum StageStatus {
 impl StageStatus {
     pub fn word(self) -> &'static str {
         match self {
+            StageStatus::Queued => "queued",
             StageStatus::Running => "running",
             StageStatus::Cached => "cached",
             StageStatus::Done => "done",

@@ -2,9 +2,11 @@
 //!
 //! # How a run proceeds
 //!
-//! The coordinator (the calling thread) owns all bookkeeping; stages run as jobs on a rayon
-//! pool of `--jobs` threads, and report back over a channel. Nothing is shared mutably
-//! between jobs.
+//! The coordinator (the calling thread) owns all bookkeeping; each started stage runs on a
+//! thread of its own with a rayon pool of its own (`--jobs` threads, see `job`), and reports
+//! back over a channel. At most `--jobs` stages run at once; ready stages start longest
+//! critical path first (`priority`), then in file order, and are reported *queued* while
+//! they wait for a slot. Nothing is shared mutably between jobs.
 //!
 //! 1. The workflow's stages, restricted to `--only`'s ancestors when given, start *waiting*.
 //!    A stage becomes *ready* when every stage it reads has *succeeded* (run or cached).
@@ -15,9 +17,11 @@
 //!    (only the small Metrics outputs, for verdicts). A hit of a stage with effects outside the cache (a
 //!    deployed bundle) counts only when the kind finds them in place
 //!    (`StageKind::effects_present`); otherwise the stage runs again.
-//! 3. On a miss the stage is spawned on the pool. The job loads its inputs (from this run's
-//!    memory, or from the cache), runs the stage, encodes and stores its outputs, and sends
-//!    back the output hashes. The stage may use the same pool for its own parallel work.
+//! 3. On a miss the stage is started. The job loads its inputs (from this run's memory, or
+//!    from the cache), runs the stage, encodes and stores its outputs, and sends back the
+//!    output hashes. Its own parallel work runs on its own pool, so a heavy stage cannot
+//!    starve a quick independent one. The run record keeps each stage's start and end
+//!    offsets (the run's timeline).
 //! 4. A failure marks the stage *failed* and its dependents *skipped*. Without
 //!    `--keep-going` nothing new is scheduled after a failure (running jobs finish); with
 //!    it, independent branches run to the end.
@@ -30,10 +34,12 @@
 mod dirty;
 mod effects;
 mod events;
+mod job;
 mod keys;
 mod lockfile;
 mod options;
 mod panics;
+mod priority;
 mod record;
 mod resources;
 mod scheduler;

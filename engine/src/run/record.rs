@@ -13,6 +13,12 @@ pub struct StageRecord {
     pub status: String,
     pub cached: bool,
     pub key: Option<String>,
+    /// When the stage started and ended, in ms since the run started (equal for a stage
+    /// found cached or skipped): the run's timeline.
+    #[serde(default)]
+    pub start_ms: f64,
+    #[serde(default)]
+    pub end_ms: f64,
     pub wall_ms: f64,
     /// Process CPU time while the stage ran (see `resources`).
     pub cpu_ms: f64,

@@ -4,6 +4,7 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::sync::mpsc;
 use std::sync::Arc;
+use std::thread::Scope;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use miette::{Diagnostic, LabeledSpan, NamedSource};
@@ -11,17 +12,18 @@ use petgraph::graph::NodeIndex;
 use petgraph::Direction;
 
 use crate::artifact::Artifact;
-use crate::cache::{encode, Cache, Entry, FileHasher, KeyRecord, OutputRecord};
+use crate::cache::{Cache, Entry, FileHasher, OutputRecord};
 use crate::graph::Workflow;
 use crate::param::PortRef;
-use crate::stage::{Outputs, RunContext, StageError};
+use crate::stage::StageError;
 
 use super::effects::{cached_metrics, effects_present};
 use super::events::{Event, EventSink, StageStatus};
+use super::job::{run_stage, InputSource, JobDone};
 use super::keys::{input_hashes, key_record};
 use super::options::RunOptions;
+use super::priority::critical_path;
 use super::record::{RunRecord, StageRecord};
-use super::resources::{peak_rss_bytes, process_cpu_time};
 
 /// A stage that failed, or whose quality gate was not met, as a diagnostic on the pipeline
 /// file: the stage's name is labelled along with whatever the stage itself pointed at.
@@ -103,22 +105,6 @@ enum State {
     Skipped,
 }
 
-/// What a job sends back to the coordinator.
-struct JobDone {
-    node: NodeIndex,
-    result: Result<(Entry, BTreeMap<String, Arc<Artifact>>), StageError>,
-    verdict: Vec<StageError>,
-    wall: Duration,
-    cpu: Duration,
-    peak: u64,
-}
-
-/// Where a job finds one input artifact.
-enum InputSource {
-    Memory(Arc<Artifact>),
-    Disk(OutputRecord),
-}
-
 pub fn run(wf: &Workflow, opts: &RunOptions, sink: &mut dyn EventSink) -> RunOutcome {
     let started = Instant::now();
     let started_epoch = SystemTime::now()
@@ -126,19 +112,8 @@ pub fn run(wf: &Workflow, opts: &RunOptions, sink: &mut dyn EventSink) -> RunOut
         .map(|d| d.as_secs())
         .unwrap_or(0);
     let selected = selection(wf, opts.only.as_deref());
-    let mut sched = Scheduler::new(wf, opts, selected);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.max(1))
-        .build();
-    match pool {
-        Ok(pool) => pool.in_place_scope(|scope| sched.drive(scope, sink)),
-        Err(e) => {
-            let err = StageError::new(format!("cannot start worker threads: {e}"));
-            if let Some(&n) = wf.order.first() {
-                sched.fail(n, err, sink);
-            }
-        }
-    }
+    let mut sched = Scheduler::new(wf, opts, selected, started);
+    std::thread::scope(|scope| sched.drive(scope, sink));
     let success = sched.failures.is_empty();
     let stages = wf
         .order
@@ -191,15 +166,30 @@ struct Scheduler<'a> {
     records: BTreeMap<NodeIndex, StageRecord>,
     failures: Vec<RunError>,
     position: BTreeMap<NodeIndex, usize>,
-    ready: BinaryHeap<Reverse<(usize, NodeIndex)>>,
+    /// Critical-path length of each stage ([`critical_path`]).
+    priority: BTreeMap<NodeIndex, usize>,
+    /// Ready stages, the longest critical path first, then file order.
+    ready: BinaryHeap<(usize, Reverse<usize>, NodeIndex)>,
+    /// Ready stages told to the sink as queued (waiting for a `--jobs` slot).
+    queued: BTreeSet<NodeIndex>,
     running: usize,
     stopped: bool,
+    /// When the run started: stage start and end offsets are relative to it.
+    t0: Instant,
+    /// When each started stage was handed its thread.
+    started_at: BTreeMap<NodeIndex, Instant>,
 }
 
 impl<'a> Scheduler<'a> {
-    fn new(wf: &'a Workflow, opts: &'a RunOptions, selected: BTreeSet<NodeIndex>) -> Self {
+    fn new(
+        wf: &'a Workflow,
+        opts: &'a RunOptions,
+        selected: BTreeSet<NodeIndex>,
+        t0: Instant,
+    ) -> Self {
         let position: BTreeMap<NodeIndex, usize> =
             wf.order.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let priority = critical_path(wf, &selected);
         let mut s = Self {
             wf,
             opts,
@@ -213,9 +203,13 @@ impl<'a> Scheduler<'a> {
             records: BTreeMap::new(),
             failures: Vec::new(),
             position,
+            priority,
             ready: BinaryHeap::new(),
+            queued: BTreeSet::new(),
             running: 0,
             stopped: false,
+            t0,
+            started_at: BTreeMap::new(),
         };
         for &n in &wf.order {
             if s.selected.contains(&n)
@@ -233,7 +227,8 @@ impl<'a> Scheduler<'a> {
 
     fn push_ready(&mut self, n: NodeIndex) {
         let pos = self.position.get(&n).copied().unwrap_or(usize::MAX);
-        self.ready.push(Reverse((pos, n)));
+        let priority = self.priority.get(&n).copied().unwrap_or(0);
+        self.ready.push((priority, Reverse(pos), n));
     }
 
     fn total(&self) -> usize {
@@ -251,17 +246,36 @@ impl<'a> Scheduler<'a> {
         });
     }
 
-    fn drive<'s>(&mut self, scope: &rayon::Scope<'s>, sink: &mut dyn EventSink)
+    fn drive<'s>(&mut self, scope: &'s Scope<'s, '_>, sink: &mut dyn EventSink)
     where
         'a: 's,
     {
         let (tx, rx) = mpsc::channel::<JobDone>();
+        let slots = self.opts.jobs.max(1);
         loop {
-            while let Some(Reverse((_, n))) = self.ready.pop() {
+            // Start ready stages while a slot is free; a cache hit takes no slot, so the
+            // loop goes on with what it made ready.
+            while self.running < slots {
+                let Some((_, _, n)) = self.ready.pop() else {
+                    break;
+                };
                 if self.stopped {
                     continue;
                 }
                 self.start(n, scope, &tx, sink);
+            }
+            if self.stopped {
+                self.ready.clear();
+            }
+            let waiting: Vec<NodeIndex> = self
+                .ready
+                .iter()
+                .map(|(_, _, n)| *n)
+                .filter(|n| !self.queued.contains(n))
+                .collect();
+            for n in waiting {
+                self.queued.insert(n);
+                self.emit(sink, n, StageStatus::Queued, Duration::ZERO);
             }
             if self.running == 0 {
                 break;
@@ -282,11 +296,11 @@ impl<'a> Scheduler<'a> {
         }
     }
 
-    /// Decides a ready stage: cached, or spawned.
+    /// Decides a ready stage: cached, or started on a thread of its own.
     fn start<'s>(
         &mut self,
         n: NodeIndex,
-        scope: &rayon::Scope<'s>,
+        scope: &'s Scope<'s, '_>,
         tx: &mpsc::Sender<JobDone>,
         sink: &mut dyn EventSink,
     ) where
@@ -327,43 +341,22 @@ impl<'a> Scheduler<'a> {
             }
         }
         let inputs = self.input_sources(n);
-        self.state.insert(n, State::Running);
-        self.running += 1;
-        self.emit(sink, n, StageStatus::Running, Duration::ZERO);
         let tx = tx.clone();
         let cache = self.cache.clone();
         let opts = self.opts;
-        scope.spawn(move |_| {
-            let t0 = Instant::now();
-            let cpu0 = process_cpu_time();
-            // A panic anywhere in the stage (its own code, polars, linfa) must come back as a
-            // failure: rayon would hold it until the scope ends, and the coordinator would
-            // wait forever for this job's message.
-            let (result, verdict) = contain_panic(&wf.graph[n].name, || {
-                let result = execute(wf, n, inputs, record, &cache, opts);
-                let verdict = match &result {
-                    Ok((_, arts)) => {
-                        let outputs = Outputs {
-                            ports: arts
-                                .iter()
-                                .map(|(k, v)| (k.clone(), (**v).clone()))
-                                .collect(),
-                        };
-                        wf.graph[n].kind.verdict(&wf.graph[n].params, &outputs)
-                    }
-                    Err(_) => Vec::new(),
-                };
-                (result, verdict)
+        let spawned = std::thread::Builder::new()
+            .name(format!("stage {}", node.name))
+            .spawn_scoped(scope, move || {
+                let _ = tx.send(run_stage(wf, n, inputs, record, &cache, opts));
             });
-            let _ = tx.send(JobDone {
-                node: n,
-                result,
-                verdict,
-                wall: t0.elapsed(),
-                cpu: process_cpu_time().saturating_sub(cpu0),
-                peak: peak_rss_bytes(),
-            });
-        });
+        if let Err(e) = spawned {
+            let err = StageError::new(format!("cannot start a thread for the stage: {e}"));
+            return self.fail(n, err, sink);
+        }
+        self.started_at.insert(n, Instant::now());
+        self.state.insert(n, State::Running);
+        self.running += 1;
+        self.emit(sink, n, StageStatus::Running, Duration::ZERO);
     }
 
     fn input_sources(&self, n: NodeIndex) -> Vec<(String, Vec<InputSource>)> {
@@ -580,6 +573,9 @@ impl<'a> Scheduler<'a> {
         error: Option<String>,
     ) {
         let node = &self.wf.graph[n];
+        let now = Instant::now();
+        let offset = |t: Instant| t.saturating_duration_since(self.t0).as_secs_f64() * 1000.0;
+        let start = self.started_at.get(&n).copied().unwrap_or(now);
         self.records.insert(
             n,
             StageRecord {
@@ -588,6 +584,8 @@ impl<'a> Scheduler<'a> {
                 status: status.to_string(),
                 cached,
                 key,
+                start_ms: offset(start),
+                end_ms: offset(now),
                 wall_ms: wall.as_secs_f64() * 1000.0,
                 cpu_ms: cpu.as_secs_f64() * 1000.0,
                 peak_rss_bytes: peak,
@@ -596,112 +594,4 @@ impl<'a> Scheduler<'a> {
             },
         );
     }
-}
-
-type JobResult = (
-    Result<(Entry, BTreeMap<String, Arc<Artifact>>), StageError>,
-    Vec<StageError>,
-);
-
-/// Runs `job`, turning a panic into the stage's failure ("internal error in stage X: ...").
-/// A cache entry is only written after the stage returned, so a panic leaves none.
-fn contain_panic(stage: &str, job: impl FnOnce() -> JobResult) -> JobResult {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)) {
-        Ok(done) => done,
-        Err(payload) => {
-            let what = super::panics::message(payload.as_ref());
-            let error = StageError::new(format!("internal error in stage `{stage}`: {what}"))
-                .code("aimass::stage::panic")
-                .help(
-                    "this is a bug in the stage's implementation, not in your pipeline; \
-                     please report it with the pipeline and data that trigger it",
-                );
-            (Err(error), Vec::new())
-        }
-    }
-}
-
-/// Runs one stage on a worker thread: load inputs, run, check and store outputs.
-fn execute(
-    wf: &Workflow,
-    n: NodeIndex,
-    inputs: Vec<(String, Vec<InputSource>)>,
-    record: KeyRecord,
-    cache: &Cache,
-    opts: &RunOptions,
-) -> Result<(Entry, BTreeMap<String, Arc<Artifact>>), StageError> {
-    let node = &wf.graph[n];
-    let mut loaded: BTreeMap<String, Vec<Artifact>> = BTreeMap::new();
-    for (param, sources) in inputs {
-        let mut arts = Vec::new();
-        for s in sources {
-            arts.push(match s {
-                InputSource::Memory(a) => (*a).clone(),
-                InputSource::Disk(rec) => cache.load(&rec).map_err(|e| {
-                    StageError::new(format!("cannot load input `{param}` from the cache: {e}"))
-                })?,
-            });
-        }
-        loaded.insert(param, arts);
-    }
-    let seed = node.params.int("seed").map(|s| s as u64).unwrap_or(wf.seed);
-    let ctx = RunContext {
-        stage: &node.name,
-        params: &node.params,
-        inputs: &loaded,
-        seed,
-        project_dir: &opts.project_dir,
-    };
-    let outputs = node.kind.run(&ctx)?;
-    let sig = node.kind.signature();
-    for (port, art) in &outputs.ports {
-        let Some(decl) = sig.output_port(port) else {
-            return Err(StageError::new(format!(
-                "internal error: `{}` produced an undeclared output `{port}`",
-                sig.kind
-            )));
-        };
-        if decl.ty != art.ty() {
-            return Err(StageError::new(format!(
-                "internal error: output `{port}` of `{}` should be a {} but is a {}",
-                sig.kind,
-                decl.ty,
-                art.ty()
-            )));
-        }
-    }
-    // Outputs are encoded in parallel: a split's train and test frames are independent.
-    let encoded: Vec<(String, crate::cache::Encoded)> = {
-        use rayon::prelude::*;
-        outputs
-            .ports
-            .par_iter()
-            .map(|(port, art)| {
-                encode(art)
-                    .map(|enc| (port.clone(), enc))
-                    .map_err(|e| StageError::new(format!("cannot encode output `{port}`: {e}")))
-            })
-            .collect::<Result<_, _>>()?
-    };
-    let arts: BTreeMap<String, Arc<Artifact>> = outputs
-        .ports
-        .into_iter()
-        .map(|(port, art)| (port, Arc::new(art)))
-        .collect();
-    // Every output a dependent reads must exist.
-    for e in wf.graph.edges_directed(n, Direction::Outgoing) {
-        let port = &petgraph::visit::EdgeRef::weight(&e).from_port;
-        if !arts.contains_key(port) {
-            return Err(StageError::new(format!(
-                "this stage produced no `{port}` output, which a later stage reads"
-            )));
-        }
-    }
-    let entry = cache.store(record, &encoded).map_err(|e| {
-        StageError::new(format!(
-            "cannot write to the cache at {}: {e}",
-            cache.root().display()
-        ))
-    })?;
-    Ok((entry, arts))
 }

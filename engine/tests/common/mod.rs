@@ -83,6 +83,45 @@ impl StageKind for Fail {
     }
 }
 
+/// `spin { ms = T }`: keeps its pool busy for T ms with many small parallel tasks, as a tune
+/// stage's trials do.
+pub struct Spin {
+    sig: Signature,
+    timeline: Timeline,
+}
+
+impl StageKind for Spin {
+    fn signature(&self) -> &Signature {
+        &self.sig
+    }
+
+    fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError> {
+        use rayon::prelude::*;
+        let start = Instant::now();
+        let until = start + Duration::from_millis(ctx.params.int("ms").unwrap_or(0) as u64);
+        // Tasks are spawned until the deadline, each a short busy loop.
+        let mut rounds = 0u64;
+        while Instant::now() < until {
+            (0..64u64).into_par_iter().for_each(|i| {
+                let mut x = i;
+                for _ in 0..20_000 {
+                    x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                }
+                std::hint::black_box(x);
+            });
+            rounds += 1;
+        }
+        self.timeline
+            .lock()
+            .unwrap()
+            .push((ctx.stage.to_string(), start, Instant::now()));
+        Ok(Outputs::one(
+            "out",
+            Artifact::Metrics(json!({ "rounds": rounds })),
+        ))
+    }
+}
+
 /// `panic { inputs = [...] }`: always panics, as a stage with a bug (or a polars panic
 /// inside one) would.
 pub struct Panic {
@@ -179,6 +218,23 @@ pub fn registry(timeline: &Timeline) -> Registry {
         ))
         .output("out", ArtifactType::Metrics, "nothing");
     r.register(Arc::new(Fail { sig: fail }));
+    let spin = Signature::new("spin", "test: keep the pool busy")
+        .param(ParamSig::with_default(
+            "ms",
+            Ty::Int,
+            ParamValue::int(100),
+            "how long",
+        ))
+        .param(ParamSig::optional(
+            "inputs",
+            Ty::list(Ty::Input(ArtifactType::Metrics)),
+            "ignored",
+        ))
+        .output("out", ArtifactType::Metrics, "rounds done");
+    r.register(Arc::new(Spin {
+        sig: spin,
+        timeline: Arc::clone(timeline),
+    }));
     let panic = Signature::new("panic", "test: always panics")
         .param(ParamSig::optional(
             "inputs",
