@@ -105,7 +105,12 @@ stage meta: fuse {{ models = [tenure], input = tidy, method = stacking(meta = lo
         members()
     );
     let dir = telco_project();
-    let o = run_pipeline(dir.path(), &text, 2, false);
+    // --keep-going: both failures are reported, whichever stage fails first.
+    let wf = workflow(&text);
+    let mut opts = aimass_engine::run::RunOptions::new(dir.path().to_path_buf());
+    opts.jobs = 2;
+    opts.keep_going = true;
+    let o = aimass_engine::run::run(&wf, &opts, &mut aimass_engine::run::NoEvents);
     let f = failures(&o);
     assert!(
         f.iter().any(|m| m

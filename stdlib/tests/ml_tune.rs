@@ -268,3 +268,79 @@ fn bad_search_spaces_are_reported_by_check() {
         "{errors:?}"
     );
 }
+
+/// Scoring decision-tree configurations that differ only in `max_depth` together (one deep
+/// tree per fold, the shallower read from it) gives exactly the outcomes of scoring each
+/// configuration alone.
+#[test]
+fn depth_groups_score_exactly_as_each_configuration_alone() {
+    use aimass_engine::{PKind, ParamValue, Params};
+    use aimass_stdlib::estimator::{Metric, PreparedFolds, Spec};
+    use aimass_stdlib::tune::{Scorer, Space};
+
+    let n = 600;
+    let mut a = Vec::new();
+    let mut b = Vec::new();
+    let mut y = Vec::new();
+    let mut state = 7u64;
+    for i in 0..n {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+        a.push((i % 37) as f64);
+        b.push(u * 10.0);
+        y.push(if a[i] * 0.2 + b[i] + u * 4.0 > 9.0 {
+            "Yes"
+        } else {
+            "No"
+        });
+    }
+    let df = df! { "a" => a, "b" => b, "y" => y }.unwrap();
+    let word = |w: &str| ParamValue::word(w);
+    let base = vec![
+        ("target".to_string(), ParamValue::str("y")),
+        ("algorithm".to_string(), word("decision_tree")),
+        ("positive".to_string(), ParamValue::str("Yes")),
+    ];
+    let spec = Spec::from_params(&Params::new(base.clone())).unwrap();
+    let training = spec.training(&df).unwrap();
+    let folds = PreparedFolds::new(&training.x, &training.target, 4, 11).unwrap();
+    let list = |v: Vec<ParamValue>| ParamValue::new(PKind::List(v), Default::default());
+    let space_value = ParamValue::new(
+        PKind::Map(vec![
+            (
+                "max_depth".into(),
+                ParamValue::new(
+                    PKind::Range(Box::new(ParamValue::int(1)), Box::new(ParamValue::int(9))),
+                    Default::default(),
+                ),
+            ),
+            (
+                "min_samples_leaf".into(),
+                list(vec![ParamValue::int(1), ParamValue::int(15)]),
+            ),
+            (
+                "criterion".into(),
+                list(vec![word("gini"), word("entropy")]),
+            ),
+        ]),
+        Default::default(),
+    );
+    let space = Space::read(&space_value, "decision_tree").unwrap();
+    let metric = Metric::from_param(&word("roc_auc")).unwrap();
+    let scorer = Scorer {
+        training: &training,
+        base: &base,
+        space: &space,
+        metric: &metric,
+        folds: &folds,
+        fit_seed: 3,
+    };
+    let configs = space.grid();
+    assert_eq!(configs.len(), 36);
+    let together = scorer.score(&configs).unwrap();
+    let alone = scorer.score_each(&configs).unwrap();
+    assert_eq!(together, alone);
+    assert!(together.iter().all(|o| o.mean.is_some()));
+}

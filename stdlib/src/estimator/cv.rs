@@ -128,6 +128,73 @@ pub fn cross_validate_prepared(
     })
 }
 
+/// Cross-validates a decision tree's specification at each of `depths` (its `max_depth`
+/// replaced), on prepared folds: per fold one tree is grown to the deepest and the others
+/// are read from it ([`crate::ml::ClassTreeParams::fit_depths`]), so the reports are those
+/// of cross-validating each depth alone, at the cost of one fit per fold. One report per
+/// depth, in their order. `None` for a model that is not a decision tree.
+pub fn cross_validate_depths(
+    model: &TrainedModel,
+    depths: &[Option<usize>],
+    folds: &PreparedFolds,
+    metrics: &[Metric],
+    threshold: f64,
+) -> Option<Result<Vec<CvReport>>> {
+    let Algorithm::DecisionTree(spec) = &model.spec.algorithm else {
+        return None;
+    };
+    let params = super::forest::tree_params(spec, model.classes.len());
+    let per_fold: Result<Vec<Vec<FoldScores>>> = folds
+        .folds
+        .par_iter()
+        .enumerate()
+        .map(|(i, fold)| {
+            let number = i + 1;
+            let fold_error = |message: String| {
+                EstimatorError::fit(format!("cross-validation fold {number}: {message}"))
+            };
+            let TargetValues::Classes(y) = &fold.y_train else {
+                return Err(fold_error("a decision tree needs classes".into()));
+            };
+            let presorted = fold
+                .presorted
+                .get_or_init(|| Presorted::new(&fold.x_train).ok())
+                .as_ref()
+                .ok_or_else(|| {
+                    fold_error("the training rows cannot be ranked (missing values?)".into())
+                })?;
+            let trees = params
+                .fit_depths(presorted, y, depths)
+                .map_err(|e| fold_error(format!("decision_tree failed to fit: {e}")))?;
+            trees
+                .into_iter()
+                .map(|tree| {
+                    let mut fitted = model.clone();
+                    fitted.fitted = super::fitted::Fitted::ClassTree(tree);
+                    fitted.training_rows = fold.x_train.nrows();
+                    score_fitted(&fitted, fold, metrics, threshold, number)
+                })
+                .collect()
+        })
+        .collect();
+    Some(per_fold.map(|per_fold| {
+        (0..depths.len())
+            .map(|d| {
+                let results: Vec<FoldScores> = per_fold.iter().map(|f| f[d].clone()).collect();
+                let (mean, std) = summarise(&results);
+                CvReport {
+                    k: folds.k,
+                    seed: folds.seed,
+                    stratified: folds.stratified,
+                    folds: results,
+                    mean,
+                    std,
+                }
+            })
+            .collect()
+    }))
+}
+
 fn pick(target: &TargetValues, rows: &[usize]) -> TargetValues {
     match target {
         TargetValues::Classes(y) => TargetValues::Classes(rows.iter().map(|&r| y[r]).collect()),
@@ -156,6 +223,18 @@ fn score_fold(
             message: format!("cross-validation fold {number}: {}", e.message),
             ..e
         })?;
+    score_fitted(&fitted, fold, metrics, threshold, number)
+}
+
+/// A model fitted on the fold's training rows, scored on its test rows.
+fn score_fitted(
+    fitted: &TrainedModel,
+    fold: &FoldData,
+    metrics: &[Metric],
+    threshold: f64,
+    number: usize,
+) -> Result<FoldScores> {
+    let model = fitted;
     let scores = match (fitted.predict_matrix(fold.x_test.view())?, &fold.y_test) {
         (Predictions::Classes { proba, .. }, TargetValues::Classes(truth)) => ClassifiedRows {
             truth,

@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use super::cart::check_unweighted;
 use super::cart::columns::Columns;
 use super::cart::criterion::Classes;
-use super::cart::grow::{grow, Limits};
+use super::cart::grow::{grow_keeping, Limits};
 use super::cart::tree::Tree;
 
 /// The impurity a split minimises.
@@ -196,7 +196,7 @@ where
         }
         let cols = Columns::new(x)?;
         let y: Vec<usize> = y.iter().copied().collect();
-        fit_columns(self, cols, &y, x.ncols())
+        fit_columns(self, cols, &y, x.ncols(), &[]).map(|mut t| t.remove(0))
     }
 }
 
@@ -229,16 +229,44 @@ impl ClassTreeParams {
         if y.len() != x.n_rows() {
             return Err(Error::MismatchedShapes(x.n_rows(), y.len()));
         }
-        fit_columns(self, x.cols.clone(), y, x.n_features)
+        fit_columns(self, x.cols.clone(), y, x.n_features, &[]).map(|mut t| t.remove(0))
+    }
+
+    /// One tree per entry of `depths` (`None`: no limit), all read from one tree grown to
+    /// the deepest of them: each is identical to fitting with that `max_depth` (and these
+    /// params' other limits) alone, at the cost of one fit. What a search over `max_depth`
+    /// needs.
+    pub fn fit_depths(
+        &self,
+        x: &Presorted,
+        y: &[usize],
+        depths: &[Option<usize>],
+    ) -> Result<Vec<ClassTree>, Error> {
+        let deepest = if depths.iter().any(Option::is_none) {
+            None
+        } else {
+            depths.iter().flatten().max().copied()
+        };
+        let params = (*self).max_depth(deepest);
+        params.limits.check()?;
+        for d in depths.iter().flatten() {
+            (*self).max_depth(Some(*d)).limits.check()?;
+        }
+        if y.len() != x.n_rows() {
+            return Err(Error::MismatchedShapes(x.n_rows(), y.len()));
+        }
+        fit_columns(&params, x.cols.clone(), y, x.n_features, depths)
     }
 }
 
+/// The tree `params` grow, or (with `depths`) its truncations to each depth.
 fn fit_columns(
     params: &ClassTreeParams,
     cols: Columns,
     y: &[usize],
     n_features: usize,
-) -> Result<ClassTree, Error> {
+    depths: &[Option<usize>],
+) -> Result<Vec<ClassTree>, Error> {
     let largest = y.iter().copied().max().unwrap_or_default();
     let n_classes = params.n_classes.unwrap_or(largest + 1);
     if largest >= n_classes {
@@ -258,11 +286,25 @@ fn fit_columns(
         n_classes,
         entropy: params.criterion == SplitCriterion::Entropy,
     };
-    Ok(ClassTree {
-        tree: grow(&criterion, cols, &params.limits),
-        n_features,
-        n_classes,
-    })
+    let (tree, values) = grow_keeping(&criterion, cols, &params.limits, !depths.is_empty());
+    if depths.is_empty() {
+        return Ok(vec![ClassTree {
+            tree,
+            n_features,
+            n_classes,
+        }]);
+    }
+    Ok(depths
+        .iter()
+        .map(|d| ClassTree {
+            tree: match d {
+                Some(d) => tree.truncate(&values, *d),
+                None => tree.clone(),
+            },
+            n_features,
+            n_classes,
+        })
+        .collect())
 }
 
 /// Probabilities. Panics on a column count that differs from the training data (linfa's
@@ -628,5 +670,44 @@ mod tests {
                 .install(|| ClassTree::params().max_depth(Some(8)).fit(&data).unwrap())
         };
         assert_eq!(fit_with(1), fit_with(3));
+    }
+
+    #[test]
+    fn trees_read_from_a_deeper_one_are_the_trees_fitted_at_each_depth() {
+        let (x, y) = noisy_classes(1500, 3);
+        let y: Vec<usize> = y.to_vec();
+        let presorted = Presorted::new(&x).unwrap();
+        for (criterion, leaf, split) in [
+            (SplitCriterion::Gini, 1, 2),
+            (SplitCriterion::Entropy, 5, 20),
+            (SplitCriterion::Gini, 20, 2),
+        ] {
+            let params = ClassTree::params()
+                .criterion(criterion)
+                .min_samples_leaf(leaf)
+                .min_samples_split(split)
+                .n_classes(3);
+            let depths: Vec<Option<usize>> = (1..=12).map(Some).chain([None]).collect();
+            let nested = params.fit_depths(&presorted, &y, &depths).unwrap();
+            for (d, tree) in depths.iter().zip(&nested) {
+                let alone = params.max_depth(*d).fit_presorted(&presorted, &y).unwrap();
+                assert_eq!(
+                    tree, &alone,
+                    "{criterion:?} leaf {leaf} split {split} depth {d:?}"
+                );
+            }
+            // Without an unlimited depth among them, the deepest one is grown.
+            let few = params
+                .fit_depths(&presorted, &y, &[Some(3), Some(1)])
+                .unwrap();
+            assert_eq!(
+                few[0],
+                params
+                    .max_depth(Some(3))
+                    .fit_presorted(&presorted, &y)
+                    .unwrap()
+            );
+            assert_eq!(few[1].depth(), 1);
+        }
     }
 }

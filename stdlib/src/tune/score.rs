@@ -1,13 +1,21 @@
 //! Scoring configurations: each is cross-validated on one prepared matrix (the same folds for
 //! every configuration, so they are compared on equal terms), configurations in parallel and
 //! each one's folds in parallel too.
+//!
+//! Decision-tree configurations that differ only in `max_depth` are scored together: per
+//! fold one tree is grown to the deepest depth of the group and the shallower ones are read
+//! from it (a greedy depth-first CART tree limited to depth d is the depth-d prefix of the
+//! deeper tree), with outcomes identical to scoring each alone (tested below).
 
 use aimass_engine::{ParamValue, StageError};
 use rayon::prelude::*;
 
+use std::collections::BTreeMap;
+
 use super::search::Outcome;
-use super::space::{trial_params, Config, Space};
-use crate::estimator::{cross_validate_prepared, Metric, PreparedFolds, Spec, Training};
+use super::space::{key, trial_params, Config, Space};
+use crate::estimator::cv::{cross_validate_depths, CvReport};
+use crate::estimator::{cross_validate_prepared, Algorithm, Metric, PreparedFolds, Spec, Training};
 
 pub struct Scorer<'a> {
     pub training: &'a Training,
@@ -38,31 +46,145 @@ impl Scorer<'_> {
     /// Outcomes in the batch's order; the first failing configuration (in that order) is the
     /// error, whatever finished first.
     pub fn score(&self, configs: &[Config]) -> Result<Vec<Outcome>, StageError> {
-        let results: Vec<Result<Outcome, StageError>> =
-            configs.par_iter().map(|c| self.score_one(c)).collect();
+        let specs = configs
+            .iter()
+            .map(|c| self.spec(c))
+            .collect::<Result<Vec<Spec>, StageError>>()?;
+        let groups = self.depth_groups(configs, &specs);
+        let scored: Vec<Result<Vec<(usize, Outcome)>, StageError>> = groups
+            .par_iter()
+            .map(|group| self.score_group(configs, &specs, group))
+            .collect();
+        let mut out: Vec<Option<Outcome>> = vec![None; configs.len()];
+        let mut first_error: Option<(usize, StageError)> = None;
+        for (group, result) in groups.iter().zip(scored) {
+            match result {
+                Ok(outcomes) => outcomes.into_iter().for_each(|(i, o)| out[i] = Some(o)),
+                Err(e) => {
+                    let at = group.first().copied().unwrap_or(usize::MAX);
+                    if first_error.as_ref().is_none_or(|(i, _)| at < *i) {
+                        first_error = Some((at, e));
+                    }
+                }
+            }
+        }
+        if let Some((_, e)) = first_error {
+            return Err(e);
+        }
+        Ok(out.into_iter().flatten().collect())
+    }
+
+    /// Each configuration alone: what [`Scorer::score`] must equal.
+    pub fn score_each(&self, configs: &[Config]) -> Result<Vec<Outcome>, StageError> {
+        let results: Vec<Result<Outcome, StageError>> = configs
+            .par_iter()
+            .map(|c| {
+                let spec = self.spec(c)?;
+                self.cross_validate(&spec, c)
+            })
+            .collect();
         results.into_iter().collect()
     }
 
-    fn score_one(&self, config: &Config) -> Result<Outcome, StageError> {
-        let spec = self.spec(config)?;
+    /// Configurations scored together: decision trees equal but for `max_depth` share a
+    /// group; every other configuration is a group of its own. Groups in the order of their
+    /// first configuration.
+    fn depth_groups(&self, configs: &[Config], specs: &[Spec]) -> Vec<Vec<usize>> {
+        let depth_dim = self.space.dims.iter().position(|d| d.name == "max_depth");
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut by_rest: BTreeMap<String, usize> = BTreeMap::new();
+        for (i, (config, spec)) in configs.iter().zip(specs).enumerate() {
+            let tree = matches!(spec.algorithm, Algorithm::DecisionTree(_));
+            match depth_dim.filter(|_| tree) {
+                Some(d) => {
+                    let mut rest = config.clone();
+                    rest.remove(d);
+                    let g = *by_rest.entry(key(&rest)).or_insert_with(|| {
+                        groups.push(Vec::new());
+                        groups.len() - 1
+                    });
+                    groups[g].push(i);
+                }
+                None => groups.push(vec![i]),
+            }
+        }
+        groups
+    }
+
+    fn score_group(
+        &self,
+        configs: &[Config],
+        specs: &[Spec],
+        group: &[usize],
+    ) -> Result<Vec<(usize, Outcome)>, StageError> {
+        let first = group[0];
+        if group.len() == 1 {
+            return Ok(vec![(
+                first,
+                self.cross_validate(&specs[first], &configs[first])?,
+            )]);
+        }
+        let depths: Vec<Option<usize>> = group
+            .iter()
+            .map(|&i| match &specs[i].algorithm {
+                Algorithm::DecisionTree(t) => t.limits.max_depth,
+                _ => None,
+            })
+            .collect();
+        let model = self.model(&specs[first]);
+        let reports = cross_validate_depths(
+            &model,
+            &depths,
+            self.folds,
+            std::slice::from_ref(self.metric),
+            0.5,
+        )
+        .unwrap_or_else(|| {
+            Err(crate::estimator::EstimatorError::fit(
+                "internal error: not a tree",
+            ))
+        })
+        .map_err(|e| self.config_error(&configs[first], e))?;
+        Ok(group
+            .iter()
+            .zip(reports)
+            .map(|(&i, r)| (i, self.outcome(&r)))
+            .collect())
+    }
+
+    fn model(&self, spec: &Spec) -> crate::estimator::TrainedModel {
         let mut model = self.training.model.clone();
-        model.spec.algorithm = spec.algorithm;
+        model.spec.algorithm = spec.algorithm.clone();
         model.seed = self.fit_seed;
-        let report =
-            cross_validate_prepared(&model, self.folds, std::slice::from_ref(self.metric), 0.5)
-                .map_err(|e| {
-                    let e = StageError::from(e);
-                    StageError {
-                        message: format!(
-                            "configuration {}: {}",
-                            self.space.describe(config),
-                            e.message
-                        ),
-                        ..e
-                    }
-                })?;
+        model
+    }
+
+    fn config_error(&self, config: &Config, e: crate::estimator::EstimatorError) -> StageError {
+        let e = StageError::from(e);
+        StageError {
+            message: format!(
+                "configuration {}: {}",
+                self.space.describe(config),
+                e.message
+            ),
+            ..e
+        }
+    }
+
+    fn cross_validate(&self, spec: &Spec, config: &Config) -> Result<Outcome, StageError> {
+        let report = cross_validate_prepared(
+            &self.model(spec),
+            self.folds,
+            std::slice::from_ref(self.metric),
+            0.5,
+        )
+        .map_err(|e| self.config_error(config, e))?;
+        Ok(self.outcome(&report))
+    }
+
+    fn outcome(&self, report: &CvReport) -> Outcome {
         let name = self.metric.name();
-        Ok(Outcome {
+        Outcome {
             mean: report.mean.get(&name).copied(),
             std: report.std.get(&name).copied(),
             folds: report
@@ -70,6 +192,6 @@ impl Scorer<'_> {
                 .iter()
                 .map(|f| f.scores.get(&name).copied())
                 .collect(),
-        })
+        }
     }
 }

@@ -10,7 +10,7 @@
 /// sweeps through the rows sorted by one feature.
 pub(crate) trait Criterion: Sync {
     type Stats: Clone + Send + Sync;
-    type Leaf;
+    type Leaf: Clone;
 
     fn empty(&self) -> Self::Stats;
     fn add(&self, stats: &mut Self::Stats, row: u32);

@@ -64,7 +64,20 @@ struct Pending {
 }
 
 /// Grows a tree on all rows of `cols`; `limits` must have passed [`Limits::check`].
-pub(crate) fn grow<C: Criterion>(crit: &C, mut cols: Columns, limits: &Limits) -> Tree<C::Leaf> {
+pub(crate) fn grow<C: Criterion>(crit: &C, cols: Columns, limits: &Limits) -> Tree<C::Leaf> {
+    grow_keeping(crit, cols, limits, false).0
+}
+
+/// As [`grow`], also giving every node's value as if it were a leaf (internal nodes
+/// included, in node order) when `keep_values`: what [`Tree::truncate`] needs to read the
+/// tree of any smaller `max_depth` from this one.
+pub(crate) fn grow_keeping<C: Criterion>(
+    crit: &C,
+    mut cols: Columns,
+    limits: &Limits,
+    keep_values: bool,
+) -> (Tree<C::Leaf>, Vec<C::Leaf>) {
+    let mut values: Vec<C::Leaf> = Vec::new();
     let n_rows = cols.n_rows();
     let mut rows: Vec<u32> = (0..n_rows as u32).collect();
     let mut right_rows: Vec<u32> = Vec::with_capacity(n_rows);
@@ -111,9 +124,16 @@ pub(crate) fn grow<C: Criterion>(crit: &C, mut cols: Columns, limits: &Limits) -
             None
         };
         let Some(split) = split else {
-            nodes.push(Node::Leaf(crit.leaf(&stats)));
+            let leaf = crit.leaf(&stats);
+            if keep_values {
+                values.push(leaf.clone());
+            }
+            nodes.push(Node::Leaf(leaf));
             continue;
         };
+        if keep_values {
+            values.push(crit.leaf(&stats));
+        }
         let go_left: Vec<bool> = cols.codes(split.feature)[task.start..task.end]
             .iter()
             .map(|&c| c <= split.code)
@@ -138,5 +158,5 @@ pub(crate) fn grow<C: Criterion>(crit: &C, mut cols: Columns, limits: &Limits) -
             });
         }
     }
-    Tree { nodes }
+    (Tree { nodes }, values)
 }

@@ -70,6 +70,62 @@ impl<V> Tree<V> {
         deepest
     }
 
+    /// The tree that growing with `max_depth` would have given, read from this deeper one:
+    /// a greedy depth-first CART tree limited to depth d is this tree's depth-d prefix, its
+    /// nodes at depth d leaves with the values their rows give (`values`, one per node, from
+    /// [`super::grow::grow_keeping`]). Nodes keep the depth-first, left-first numbering.
+    pub(crate) fn truncate(&self, values: &[V], max_depth: usize) -> Tree<V>
+    where
+        V: Clone,
+    {
+        /// A node of this tree still to copy: its index, depth, and where to record its new
+        /// index (the new parent, and whether it is the left child).
+        struct Todo {
+            at: usize,
+            depth: usize,
+            parent: Option<(usize, bool)>,
+        }
+        let mut nodes: Vec<Node<V>> = Vec::new();
+        let mut stack = vec![Todo {
+            at: 0,
+            depth: 0,
+            parent: None,
+        }];
+        while let Some(Todo { at, depth, parent }) = stack.pop() {
+            let id = nodes.len();
+            if let Some((p, is_left)) = parent {
+                if let Node::Split { left, right, .. } = &mut nodes[p] {
+                    *(if is_left { left } else { right }) = id;
+                }
+            }
+            match &self.nodes[at] {
+                Node::Split {
+                    feature,
+                    threshold,
+                    left,
+                    right,
+                } if depth < max_depth => {
+                    nodes.push(Node::Split {
+                        feature: *feature,
+                        threshold: *threshold,
+                        left: 0,
+                        right: 0,
+                    });
+                    // Right first so that the left child is numbered next, as in `grow`.
+                    for (child, is_left) in [(*right, false), (*left, true)] {
+                        stack.push(Todo {
+                            at: child,
+                            depth: depth + 1,
+                            parent: Some((id, is_left)),
+                        });
+                    }
+                }
+                _ => nodes.push(Node::Leaf(values[at].clone())),
+            }
+        }
+        Tree { nodes }
+    }
+
     pub(crate) fn n_leaves(&self) -> usize {
         self.nodes
             .iter()
