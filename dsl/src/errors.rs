@@ -152,6 +152,18 @@ pub enum SyntaxError {
         other: &'static str,
     },
 
+    #[error("`{text}` is not a duration: {problem}")]
+    #[diagnostic(
+        code(aimass::syntax::bad_duration),
+        help("write a duration like 500ms, 30s, 15m, 12h or 7d (90m, not 1.5h)")
+    )]
+    BadDuration {
+        text: String,
+        problem: String,
+        #[label("not a duration")]
+        span: SourceSpan,
+    },
+
     #[error("integer `{text}` does not fit in 64 bits")]
     #[diagnostic(
         code(aimass::syntax::int_overflow),
@@ -314,6 +326,7 @@ impl SyntaxError {
             | SyntaxError::DuplicateName { span, .. }
             | SyntaxError::MixedBlock { span, .. }
             | SyntaxError::IntOverflow { span, .. }
+            | SyntaxError::BadDuration { span, .. }
             | SyntaxError::FloatOverflow { span, .. }
             | SyntaxError::BadEscape { span, .. }
             | SyntaxError::ReservedKey { span, .. }
@@ -353,6 +366,7 @@ impl SyntaxError {
             | SyntaxError::UnknownSetting { span, .. }
             | SyntaxError::SettingType { span, .. }
             | SyntaxError::IntOverflow { span, .. }
+            | SyntaxError::BadDuration { span, .. }
             | SyntaxError::FloatOverflow { span, .. }
             | SyntaxError::BadEscape { span, .. }
             | SyntaxError::ReservedKey { span, .. }

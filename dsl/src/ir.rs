@@ -178,6 +178,8 @@ pub enum ValueKind {
     Float(f64),
     /// `10%`: the number as written (10.0), not divided.
     Percent(f64),
+    /// `30s`, `15m`: a whole number and a unit, as written.
+    Duration(crate::duration::Duration),
     Bool(bool),
     List(Vec<Value>),
     /// `{ key = value, ... }`, keys in the order written.
@@ -201,6 +203,7 @@ impl ValueKind {
             ValueKind::Int(_) => "an integer",
             ValueKind::Float(_) => "a number",
             ValueKind::Percent(_) => "a percentage",
+            ValueKind::Duration(_) => "a duration",
             ValueKind::Bool(_) => "a boolean",
             ValueKind::List(_) => "a list",
             ValueKind::Map(_) => "a block",

@@ -8,6 +8,7 @@
 //! This crate depends on no other crate of the workspace.
 
 mod aim;
+pub mod duration;
 mod errors;
 pub mod ir;
 mod keys;

@@ -68,6 +68,11 @@ fn value_table() {
         ("1e+2", float(100.0)),
         ("10%", v(ValueKind::Percent(10.0))),
         ("2.5%", v(ValueKind::Percent(2.5))),
+        ("30s", dur(30, "s")),
+        ("500ms", dur(500, "ms")),
+        ("15m", dur(15, "m")),
+        ("12h", dur(12, "h")),
+        ("7d", dur(7, "d")),
         ("true", v(ValueKind::Bool(true))),
         ("false", v(ValueKind::Bool(false))),
         ("truely", path(&["truely"])),
@@ -163,6 +168,25 @@ fn value_table() {
     }
 }
 
+fn dur(amount: u64, unit: &str) -> Value {
+    v(ValueKind::Duration(aimass_dsl::duration::Duration {
+        amount,
+        unit: aimass_dsl::duration::Unit::parse(unit).unwrap(),
+    }))
+}
+
+/// A duration's amount is whole: `1.5h` is a syntax error that says how to write it.
+#[test]
+fn fractional_durations_are_refused_with_a_hint() {
+    let err = parse_value("1.5h").unwrap_err();
+    let text = aimass_dsl::render::plain(&err);
+    assert!(text.contains("`1.5h` is not a duration"), "{text}");
+    assert!(text.contains("90m, not 1.5h"), "{text}");
+    assert!(parse_value("-5s").is_err());
+    let unit = aimass_dsl::render::plain(&parse_value("5min").unwrap_err());
+    assert!(unit.contains("`min` is not a unit of time"), "{unit}");
+}
+
 #[test]
 fn not_values() {
     let table = [
@@ -189,6 +213,10 @@ fn not_values() {
         "\"\\x\"",
         "1e400",
         "é",
+        "5min",
+        "30 s",
+        "3w",
+        "2x",
     ];
     for text in table {
         assert!(parse_value(text).is_err(), "{text:?} parsed");
@@ -229,6 +257,7 @@ fn yaml_scalars() {
         ),
         ("2..12", range(int(2), int(12))),
         ("10%", v(ValueKind::Percent(10.0))),
+        ("30s", dur(30, "s")),
         (
             "[accuracy, lift(10%)]",
             list(vec![

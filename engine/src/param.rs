@@ -38,6 +38,8 @@ pub enum PKind {
     /// Entries in the order written.
     Map(Vec<(String, ParamValue)>),
     Range(Box<ParamValue>, Box<ParamValue>),
+    /// `30s`, as written (the unit is kept for display; the cache key sees milliseconds).
+    Duration(aimass_dsl::duration::Duration),
     Call(CallValue),
     Gate(Gate),
     Input(PortRef),
@@ -111,6 +113,13 @@ impl ParamValue {
     pub fn as_int(&self) -> Option<i64> {
         match self.kind {
             PKind::Int(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn as_duration(&self) -> Option<std::time::Duration> {
+        match self.kind {
+            PKind::Duration(d) => Some(d.to_std()),
             _ => None,
         }
     }
@@ -198,6 +207,7 @@ impl ParamValue {
             PKind::List(items) => Json::Array(items.iter().map(|v| v.canonical()).collect()),
             PKind::Map(entries) => json!({ "map": pairs(entries) }),
             PKind::Range(lo, hi) => json!({ "range": [lo.canonical(), hi.canonical()] }),
+            PKind::Duration(d) => json!({ "duration_ms": d.millis() }),
             PKind::Call(c) => json!({
                 "call": c.name,
                 "positional": c.positional.as_ref().map(|p| p.canonical()),
@@ -228,6 +238,7 @@ impl ParamValue {
                     .collect(),
             ),
             PKind::Range(lo, hi) => Json::Array(vec![lo.plain(), hi.plain()]),
+            PKind::Duration(d) => Json::from(d.to_string()),
             _ => self.canonical(),
         }
     }
@@ -252,6 +263,7 @@ impl ParamValue {
                 format!("{{ {} }}", parts.join(", "))
             }
             PKind::Range(lo, hi) => format!("{}..{}", lo.display(), hi.display()),
+            PKind::Duration(d) => d.to_string(),
             PKind::Call(c) => {
                 let mut args: Vec<String> = Vec::new();
                 if let Some(p) = &c.positional {

@@ -44,6 +44,8 @@ pub enum Ty {
     /// A number in [0, 1], written `0.2` or `20%`.
     Fraction,
     Bool,
+    /// A wall time: `30s`, `15m`, `12h` (in YAML also the string "30s").
+    Duration,
     /// One of a fixed set of words, written bare (`median`) or quoted.
     Word(Vec<String>),
     List(Box<Ty>),
@@ -98,6 +100,7 @@ impl fmt::Display for Ty {
             Ty::Float => f.write_str("number"),
             Ty::Fraction => f.write_str("fraction (0.2 or 20%)"),
             Ty::Bool => f.write_str("boolean"),
+            Ty::Duration => f.write_str("duration (30s, 15m, 12h)"),
             Ty::Word(words) => write!(f, "one of {}", words.join(" | ")),
             Ty::List(inner) => write!(f, "list of {inner}"),
             Ty::OneOf(alts) => {

@@ -155,6 +155,93 @@ stage e: tune {{
     assert_eq!(e["trials"][0]["generation"], 1);
 }
 
+/// Successive halving: each rung scores a third of the previous one's candidates on three
+/// times the rows, the last on all rows, and the winner comes from the last rung. A trial
+/// budget cuts the same search short, identically with 1 and 2 jobs.
+#[test]
+fn halving_narrows_over_rows_and_a_trial_budget_cuts_it_reproducibly() {
+    let dir = telco_project();
+    let text = format!(
+        "{TELCO_PREP}
+stage h: tune {{
+  input = tidy, target = \"churn\", algorithm = decision_tree, cv = 3
+  search = halving(factor = 3)
+  space {{ max_depth = 2..10, min_samples_leaf = [5, 20, 50] }}
+}}
+stage cut: tune {{
+  input = tidy, target = \"churn\", algorithm = decision_tree, cv = 3
+  search = halving(factor = 3)
+  budget = 30
+  space {{ max_depth = 2..10, min_samples_leaf = [5, 20, 50] }}
+}}
+"
+    );
+    let one = run_pipeline(dir.path(), &text, 1, true);
+    assert!(one.success(), "{:?}", failures(&one));
+    let h = trials(dir.path(), &one, "h");
+    let list = h["trials"].as_array().unwrap();
+    let rung = |r: u64| list.iter().filter(|t| t["rung"] == r).collect::<Vec<_>>();
+    // 27 candidates: 27 on few rows, 9 on more, 3 on all (rows null).
+    assert_eq!((rung(1).len(), rung(2).len(), rung(3).len()), (27, 9, 3));
+    let rows = |r: u64| rung(r)[0]["rows"].clone();
+    assert!(rows(1).as_u64().unwrap() < rows(2).as_u64().unwrap());
+    assert!(rung(3).iter().all(|t| t["rows"].is_null()));
+    assert_eq!(h["best"]["rung"], 3);
+    // The survivors of rung 1 are its best nine.
+    let mut first: Vec<f64> = rung(1)
+        .iter()
+        .map(|t| t["mean"].as_f64().unwrap())
+        .collect();
+    first.sort_by(|a, b| b.total_cmp(a));
+    let ninth = first[8];
+    for t in rung(2) {
+        let before = rung(1)
+            .into_iter()
+            .find(|x| x["params"] == t["params"])
+            .unwrap();
+        assert!(before["mean"].as_f64().unwrap() >= ninth, "{t}");
+    }
+    assert!(h.get("budget").is_none(), "no budget, no budget fields");
+    // budget = 30: the first 30 of the same 39 trials, stopped in rung 2.
+    let c = trials(dir.path(), &one, "cut");
+    assert_eq!(c["budget"], "30 trials");
+    assert_eq!(c["stopped_by"], "trials");
+    assert_eq!(c["trials"].as_array().unwrap()[..], list[..30]);
+    assert!(c["summary"]
+        .as_str()
+        .unwrap()
+        .contains("best of 30 trials; stopped by the trials budget (30 trials)"));
+    let two_dir = telco_project();
+    let two = run_pipeline(two_dir.path(), &text, 2, true);
+    assert!(two.success(), "{:?}", failures(&two));
+    assert_eq!(trials(two_dir.path(), &two, "h"), h);
+    assert_eq!(trials(two_dir.path(), &two, "cut"), c);
+}
+
+/// A wall-time budget: the search stops at the deadline with what it has, and says so.
+#[test]
+fn a_time_budget_stops_a_large_search_and_keeps_the_best_so_far() {
+    let dir = telco_project();
+    let text = format!(
+        "{TELCO_PREP}
+stage t: tune {{
+  input = tidy, target = \"churn\", algorithm = logistic, cv = 5
+  search = random(trials = 5000)
+  budget = 2s
+  space {{ l2 = 0.0001..1000.0 }}
+}}
+"
+    );
+    let o = run_pipeline(dir.path(), &text, 2, true);
+    assert!(o.success(), "{:?}", failures(&o));
+    let t = trials(dir.path(), &o, "t");
+    assert_eq!(t["budget"], "2s");
+    assert_eq!(t["stopped_by"], "time");
+    let n = t["trials"].as_array().unwrap().len();
+    assert!(n < 5000, "{n} trials");
+    assert!(t["best"]["mean"].as_f64().is_some());
+}
+
 /// A regression tree tuned on rmse on a hand-made frame where depth matters.
 #[test]
 fn regression_search_minimises_the_error() {
@@ -339,7 +426,12 @@ fn depth_groups_score_exactly_as_each_configuration_alone() {
     };
     let configs = space.grid();
     assert_eq!(configs.len(), 36);
-    let together = scorer.score(&configs).unwrap();
+    let together: Vec<_> = scorer
+        .score(&configs, None)
+        .unwrap()
+        .into_iter()
+        .map(|o| o.expect("no deadline: every configuration is scored"))
+        .collect();
     let alone = scorer.score_each(&configs).unwrap();
     assert_eq!(together, alone);
     assert!(together.iter().all(|o| o.mean.is_some()));

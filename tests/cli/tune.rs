@@ -57,3 +57,76 @@ fn a_misspelt_hyperparameter_is_a_check_error() {
     assert!(out.stderr.contains("did you mean `max_depth`?"), "{out:?}");
     assert!(out.stderr.contains("typo.aim:"), "{out:?}");
 }
+
+/// `search = halving(...)` and `budget` through the binary, in .aim and in YAML.
+#[test]
+fn halving_under_a_budget_runs_from_either_form() {
+    let p = Project::new().with_example("telco-retention");
+    let text = p
+        .read("tuning.aim")
+        .replace(
+            "search = bayes(trials = 12)",
+            "search = halving(factor = 3)\n  budget = 40",
+        )
+        // Stopped on its first rungs' few rows, the winner need not pass the example's gate.
+        .replace("require { roc_auc >= 0.78 }", "");
+    p.file("halving.aim", text);
+    let out = p.run(&["run", "halving.aim"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    // 110 candidates: 110 + 37 = 147 > 40, so the trial budget stops it in rung 2.
+    assert!(
+        out.stdout
+            .contains("tuned: best of 40 trials; stopped by the trials budget (40 trials):"),
+        "{out:?}"
+    );
+    let yaml = p.run(&["convert", "halving.aim", "--to", "yaml"]);
+    assert_eq!(yaml.code, 0, "{yaml:?}");
+    assert!(yaml.stdout.contains("budget: 40"), "{}", yaml.stdout);
+    p.file(
+        "halving.yaml",
+        yaml.stdout.replace("budget: 40", "budget: 30m"),
+    );
+    let check = p.run(&["check", "halving.yaml"]);
+    assert_eq!(check.code, 0, "{check:?}");
+}
+
+/// Every malformed budget is a diagnostic at the line written, before anything runs.
+#[test]
+fn a_bad_budget_is_reported_where_it_is_written() {
+    let p = Project::new().with_example("telco-retention");
+    let cases = [
+        (
+            "1.5h",
+            "`1.5h` is not a duration: the amount must be a whole, non-negative number",
+        ),
+        (
+            "5min",
+            "`5min` is not a duration: `min` is not a unit of time",
+        ),
+        ("-3s", "`-3s` is not a duration"),
+        (
+            "\"soon\"",
+            "`budget` expects duration (30s, 15m, 12h), or integer, found a string",
+        ),
+        (
+            "true",
+            "`budget` expects duration (30s, 15m, 12h), or integer, found a boolean",
+        ),
+        ("0", "`budget` = 0 is out of range"),
+        ("0s", "a budget of no time leaves nothing to search"),
+    ];
+    for (budget, message) in cases {
+        let text = p
+            .read("tuning.aim")
+            .replace("cv = 3", &format!("cv = 3\n  budget = {budget}"));
+        p.file("bad.aim", text);
+        let out = p.run(&["check", "bad.aim"]);
+        assert_eq!(out.code, 2, "{budget}: {out:?}");
+        assert!(out.stderr.contains(message), "{budget}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("bad.aim:39:"),
+            "{budget}: {}",
+            out.stderr
+        );
+    }
+}

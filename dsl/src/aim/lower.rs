@@ -163,6 +163,9 @@ impl<'t> Lower<'t> {
                 let f = literal::float(first.as_str(), first_span, &mut self.errors);
                 Value::new(ValueKind::Percent(f), span)
             }
+            Some(p) if p.as_rule() == Rule::time_unit => {
+                self.duration(first.as_str(), p.as_str(), span)
+            }
             Some(range_end) => {
                 let Some(end) = range_end.into_inner().next() else {
                     return self.bug(span, "range without end");
@@ -177,6 +180,25 @@ impl<'t> Lower<'t> {
                     ),
                     span,
                 )
+            }
+        }
+    }
+
+    /// `30s`: a whole, non-negative amount.
+    fn duration(&mut self, amount: &str, unit: &str, span: Span) -> Value {
+        match crate::duration::Duration::parse(&format!("{amount}{unit}"), false) {
+            Ok(d) => Value::new(ValueKind::Duration(d), span),
+            Err(_) => {
+                self.errors.push(SyntaxError::BadDuration {
+                    text: format!("{amount}{unit}"),
+                    problem: if crate::duration::Unit::parse(unit).is_some() {
+                        "the amount must be a whole, non-negative number".to_string()
+                    } else {
+                        format!("`{unit}` is not a unit of time")
+                    },
+                    span: span.into(),
+                });
+                Value::new(ValueKind::Int(0), span)
             }
         }
     }

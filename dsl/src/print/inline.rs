@@ -33,6 +33,9 @@ fn write_value(out: &mut String, v: &Value, target: Target) {
             out.push_str(&percent_number(*f));
             out.push('%');
         }
+        ValueKind::Duration(d) => {
+            let _ = write!(out, "{d}");
+        }
         ValueKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         ValueKind::List(items) => {
             out.push('[');

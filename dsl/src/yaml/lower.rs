@@ -160,6 +160,7 @@ fn respan(v: &mut Value, f: &dyn Fn(Span) -> Span) {
         | ValueKind::Int(_)
         | ValueKind::Float(_)
         | ValueKind::Percent(_)
+        | ValueKind::Duration(_)
         | ValueKind::Bool(_) => {}
     }
 }

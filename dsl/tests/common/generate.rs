@@ -140,6 +140,11 @@ pub fn value(rng: &mut Lcg, depth: usize, opts: Options) -> Value {
             Box::new(number(rng)),
             Box::new(number(rng)),
         )),
+        6 if rng.below(2) == 0 => v(ValueKind::Duration(aimass_dsl::duration::Duration {
+            amount: rng.below(1000) as u64,
+            unit: aimass_dsl::duration::Unit::parse(rng.pick(&["ms", "s", "m", "h", "d"]))
+                .unwrap_or(aimass_dsl::duration::Unit::Seconds),
+        })),
         6 => v(ValueKind::Str(format!(
             "{}{}",
             rng.pick(TEXTS),

@@ -107,6 +107,7 @@ fn coerce(declared: &ValueKind, given: ValueKind) -> Result<ValueKind, &'static 
         (V::Float(_), V::Int(i)) => Ok(V::Float(i as f64)),
         (V::Float(_), g @ V::Float(_)) => Ok(g),
         (V::Percent(_), g @ V::Percent(_)) => Ok(g),
+        (V::Duration(_), g @ V::Duration(_)) => Ok(g),
         (V::Bool(_), g @ V::Bool(_)) => Ok(g),
         (V::Str(_), g @ V::Str(_)) => Ok(g),
         (V::Str(_), V::Path(p)) => Ok(V::Str(

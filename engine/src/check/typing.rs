@@ -60,6 +60,23 @@ impl<'a> Typer<'a> {
                 self.fraction(param, &value.kind, span)
             }
             (Ty::Bool, ValueKind::Bool(b)) => ok(PKind::Bool(*b)),
+            (Ty::Duration, ValueKind::Duration(d)) => ok(PKind::Duration(*d)),
+            // YAML's `budget: "30s"`, or a quoted duration in .aim.
+            (Ty::Duration, ValueKind::Str(s)) => {
+                match aimass_dsl::duration::Duration::parse(s, false) {
+                    Ok(d) => ok(PKind::Duration(d)),
+                    Err(why) => {
+                        self.errors.push(CheckError::TypeMismatch {
+                            param: param.to_string(),
+                            expected: ty.to_string(),
+                            found: format!("{s:?}"),
+                            span,
+                            help: Some(why),
+                        });
+                        None
+                    }
+                }
+            }
             (Ty::Word(words), ValueKind::Path(p)) if p.len() == 1 => {
                 self.word(param, &p[0].name, words, span)
             }
@@ -140,6 +157,9 @@ impl<'a> Typer<'a> {
                     }
                     (Ty::Int, ValueKind::Float(_)) => Some("write a whole number".to_string()),
                     (Ty::Bool, _) => Some("write true or false".to_string()),
+                    (Ty::Duration, ValueKind::Int(n)) => {
+                        Some(format!("give it a unit: {n}s, {n}m or {n}h"))
+                    }
                     _ => None,
                 };
                 self.errors.push(CheckError::TypeMismatch {
@@ -547,6 +567,7 @@ impl<'a> Typer<'a> {
             ValueKind::Int(v) => PKind::Int(*v),
             ValueKind::Float(v) => PKind::Float(*v),
             ValueKind::Percent(v) => PKind::Float(v / 100.0),
+            ValueKind::Duration(d) => PKind::Duration(*d),
             ValueKind::Bool(b) => PKind::Bool(*b),
             ValueKind::Path(p) => PKind::Word(
                 p.iter()
@@ -615,5 +636,6 @@ fn same_shape(ty: &Ty, v: &ValueKind) -> bool {
                 ValueKind::Int(_) | ValueKind::Float(_)
             )
             | (Ty::Bool, ValueKind::Bool(_))
+            | (Ty::Duration, ValueKind::Duration(_))
     )
 }

@@ -196,10 +196,7 @@ pub fn cross_validate_depths(
 }
 
 fn pick(target: &TargetValues, rows: &[usize]) -> TargetValues {
-    match target {
-        TargetValues::Classes(y) => TargetValues::Classes(rows.iter().map(|&r| y[r]).collect()),
-        TargetValues::Values(y) => TargetValues::Values(rows.iter().map(|&r| y[r]).collect()),
-    }
+    target.select(rows)
 }
 
 fn score_fold(

@@ -19,6 +19,16 @@ pub enum TargetValues {
     Values(Vec<f64>),
 }
 
+impl TargetValues {
+    /// The values of `rows`, in that order.
+    pub fn select(&self, rows: &[usize]) -> TargetValues {
+        match self {
+            TargetValues::Classes(y) => TargetValues::Classes(rows.iter().map(|&r| y[r]).collect()),
+            TargetValues::Values(y) => TargetValues::Values(rows.iter().map(|&r| y[r]).collect()),
+        }
+    }
+}
+
 pub fn target_column<'a>(df: &'a DataFrame, name: &str, what: &str) -> Result<&'a Column> {
     df.column(name).map_err(|_| {
         let cols: Vec<&str> = df.get_column_names().iter().map(|s| s.as_str()).collect();

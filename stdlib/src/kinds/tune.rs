@@ -7,7 +7,7 @@
 //! with the input's recipe, exactly as a model stage with those hyperparameters would give.
 //! `trials` lists every configuration tried with its fold scores.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use aimass_engine::{
     Artifact, ArtifactType, CallSig, Outputs, ParamSig, ParamValue, Params, RunContext, Signature,
@@ -17,8 +17,10 @@ use serde_json::{json, Value as Json};
 
 use super::common::{learning_params, metric_ty};
 use super::model::seed_of;
+use crate::estimator::Training;
 use crate::estimator::{Metric, PreparedFolds, Spec};
-use crate::tune::{best, search, Method, Scorer, Space, Trial};
+use crate::tune::halving::nested_order;
+use crate::tune::{best, search, Budget, Cut, Method, Scorer, Searched, Setting, Space, Trial};
 
 /// The parameters a model stage reads from a tune stage.
 const LEARNING: &[&str] = &["target", "features", "task", "algorithm", "positive"];
@@ -52,6 +54,32 @@ pub fn signature() -> Signature {
                 ParamSig::with_default("generations", Ty::Int, ParamValue::int(10), "generations")
                     .bounds(1.0, 1e5),
             ),
+        CallSig::new("halving")
+            .param(
+                ParamSig::optional(
+                    "trials",
+                    Ty::Int,
+                    "candidates (default: the whole grid, or 81 random ones)",
+                )
+                .bounds(1.0, 1e6),
+            )
+            .param(
+                ParamSig::with_default(
+                    "factor",
+                    Ty::Int,
+                    ParamValue::int(3),
+                    "each rung keeps 1/factor of the candidates on factor times the rows",
+                )
+                .bounds(2.0, 100.0),
+            )
+            .param(
+                ParamSig::optional(
+                    "min_rows",
+                    Ty::Int,
+                    "rows of the first rung at least (default: 20 per class and fold)",
+                )
+                .bounds(2.0, 1e12),
+            ),
     ]);
     let number = Ty::OneOf(vec![Ty::Int, Ty::Float]);
     let axis = Ty::OneOf(vec![Ty::Range(Box::new(number)), Ty::list(Ty::Any)]);
@@ -67,8 +95,14 @@ pub fn signature() -> Signature {
         "search",
         search,
         ParamValue::word("grid"),
-        "grid | random(trials) | bayes(trials) | evolve(population, generations)",
+        "grid | random(trials) | bayes(trials) | evolve(population, generations) | halving(trials, factor, min_rows)",
     ))
+    .param(ParamSig::optional(
+        "budget",
+        Ty::OneOf(vec![Ty::Duration, Ty::Int]),
+        "stop the search after this wall time (30s, 15m) or this many trials, keeping the best so far",
+    )
+    .bounds(1.0, 1e9))
     .param(
         ParamSig::with_default("cv", Ty::Int, ParamValue::int(5), "number of folds")
             .bounds(2.0, 100.0),
@@ -116,6 +150,7 @@ struct Plan {
     spec: Spec,
     space: Space,
     method: Method,
+    budget: Budget,
     metric: Metric,
     folds: usize,
 }
@@ -136,6 +171,16 @@ fn plan(params: &Params) -> Result<Plan, Vec<StageError>> {
         None => None,
     };
     let method = Method::from_param(params.get("search"));
+    if let Some(v) = params.get("budget") {
+        if v.as_duration().is_some_and(|d| d.is_zero()) {
+            errors.push(
+                StageError::new("a budget of no time leaves nothing to search")
+                    .code(CODE)
+                    .at(v.span, "this budget")
+                    .help("give the search some time, e.g. budget = 30s"),
+            );
+        }
+    }
     if let (Some(space), Some(at)) = (&space, params.get("search")) {
         if let Err(e) = method.check(space, at) {
             errors.push(e);
@@ -185,6 +230,7 @@ fn plan(params: &Params) -> Result<Plan, Vec<StageError>> {
             spec,
             space,
             method,
+            budget: Budget::from_param(params.get("budget")),
             metric,
             folds: params.int("cv").unwrap_or(5).max(2) as usize,
         }),
@@ -234,10 +280,41 @@ impl StageKind for Tune {
             fit_seed: seed,
         };
         let maximise = plan.metric.higher_is_better();
-        let trials = search(&plan.method, &plan.space, seed, maximise, &|c| {
-            scorer.score(c)
+        let setting = Setting {
+            seed,
+            maximise,
+            budget: plan.budget,
+            rows: training.x.nrows(),
+        };
+        let order = OnceLock::new();
+        let searched = search(&plan.method, &plan.space, &setting, &|ask| match ask.rows {
+            None => scorer.score(ask.configs, ask.deadline),
+            Some(rows) => {
+                // A halving rung: the same search on the first `rows` of one nested order.
+                let order = order.get_or_init(|| nested_order(&training.target, seed));
+                let folds = subset_folds(&training, order, rows, plan.folds, seed)
+                    .map_err(|e| e.at(ctx.params, "search"))?;
+                Scorer {
+                    folds: &folds,
+                    ..scorer
+                }
+                .score(ask.configs, ask.deadline)
+            }
         })?;
-        let Some(winner) = best(&trials, maximise) else {
+        let trials = &searched.trials;
+        if trials.is_empty() && searched.cut == Some(Cut::Time) {
+            return Err(StageError::new(format!(
+                "the budget ({}) ran out before any configuration was scored",
+                plan.budget.describe().unwrap_or_default()
+            ))
+            .code(CODE)
+            .at(
+                ctx.params.get("budget").map(|v| v.span).unwrap_or_default(),
+                "this budget",
+            )
+            .help("give the search more time, or fewer rows or folds"));
+        }
+        let Some(winner) = best(trials, maximise) else {
             return Err(StageError::new(format!(
                 "`{}` is undefined in every fold of every configuration",
                 plan.metric.name()
@@ -254,26 +331,57 @@ impl StageKind for Tune {
             .fit(&spec.algorithm, seed)
             .map_err(|e| e.at(ctx.params, "input"))?
             .with_recipe(frame.recipe.clone());
-        let report = report(&plan, seed, &trials, winner);
+        let report = report(&plan, seed, &searched, winner);
         Ok(Outputs::one("model", Artifact::Model(model.to_artifact()?))
             .with("trials", Artifact::Metrics(report)))
     }
 }
 
+/// A halving rung's folds: the first `rows` of `order` (kept in their original order), cut
+/// into `k` folds the same way as all rows are.
+fn subset_folds(
+    training: &Training,
+    order: &[usize],
+    rows: usize,
+    k: usize,
+    seed: u64,
+) -> Result<PreparedFolds, crate::estimator::EstimatorError> {
+    let mut pick: Vec<usize> = order[..rows.min(order.len())].to_vec();
+    pick.sort_unstable();
+    let x = training.x.select(ndarray::Axis(0), &pick);
+    let target = training.target.select(&pick);
+    PreparedFolds::new(&x, &target, k, seed)
+}
+
 /// The `trials` output: every configuration with its scores, and the winner.
-fn report(plan: &Plan, seed: u64, trials: &[Trial], winner: &Trial) -> Json {
+fn report(plan: &Plan, seed: u64, searched: &Searched, winner: &Trial) -> Json {
+    let trials = &searched.trials;
     let entry = |t: &Trial| {
-        json!({
+        let mut e = json!({
             "trial": t.number,
             "generation": t.generation,
             "params": plan.space.to_json(&t.config),
             "mean": t.outcome.mean,
             "std": t.outcome.std,
             "folds": t.outcome.folds,
-        })
+        });
+        // Halving only, so that other searches' reports are unchanged.
+        if let Some(rung) = t.rung {
+            e["rung"] = json!(rung);
+            e["rows"] = json!(t.rows);
+        }
+        e
+    };
+    let cut = match searched.cut {
+        Some(cut) => format!(
+            "; stopped by the {} budget ({})",
+            cut.name(),
+            plan.budget.describe().unwrap_or_default()
+        ),
+        None => String::new(),
     };
     let summary = format!(
-        "best of {} trials: {} ({} {} in {}-fold CV)",
+        "best of {} trials{cut}: {} ({} {} in {}-fold CV)",
         trials.len(),
         plan.space.describe(&winner.config),
         plan.metric.name(),
@@ -284,7 +392,7 @@ fn report(plan: &Plan, seed: u64, trials: &[Trial], winner: &Trial) -> Json {
         },
         plan.folds
     );
-    json!({
+    let mut out = json!({
         "summary": summary,
         "search": plan.method.describe(),
         "metric": plan.metric.name(),
@@ -297,5 +405,11 @@ fn report(plan: &Plan, seed: u64, trials: &[Trial], winner: &Trial) -> Json {
         "scores": { format!("{} (cv)", plan.metric.name()): winner.outcome.mean },
         "best": entry(winner),
         "trials": trials.iter().map(entry).collect::<Vec<_>>(),
-    })
+    });
+    // Only under a budget, so that other searches' reports are unchanged.
+    if let Some(budget) = plan.budget.describe() {
+        out["budget"] = json!(budget);
+        out["stopped_by"] = json!(searched.cut.map(|c| c.name()));
+    }
+    out
 }

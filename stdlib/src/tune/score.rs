@@ -11,6 +11,7 @@ use aimass_engine::{ParamValue, StageError};
 use rayon::prelude::*;
 
 use std::collections::BTreeMap;
+use std::time::Instant;
 
 use super::search::Outcome;
 use super::space::{key, trial_params, Config, Space};
@@ -44,16 +45,28 @@ impl Scorer<'_> {
     }
 
     /// Outcomes in the batch's order; the first failing configuration (in that order) is the
-    /// error, whatever finished first.
-    pub fn score(&self, configs: &[Config]) -> Result<Vec<Outcome>, StageError> {
-        let specs = configs
-            .iter()
-            .map(|c| self.spec(c))
-            .collect::<Result<Vec<Spec>, StageError>>()?;
-        let groups = self.depth_groups(configs, &specs);
+    /// error, whatever finished first. A group of configurations not started by `deadline`
+    /// is `None` (a wall-time budget ran out).
+    pub fn score(
+        &self,
+        configs: &[Config],
+        deadline: Option<Instant>,
+    ) -> Result<Vec<Option<Outcome>>, StageError> {
+        // Specifications are made per group, inside the parallel loop, so that a budget's
+        // clock starts scoring at once even for a batch of thousands.
+        let Some(first) = configs.first() else {
+            return Ok(Vec::new());
+        };
+        let tree = matches!(self.spec(first)?.algorithm, Algorithm::DecisionTree(_));
+        let groups = self.depth_groups(configs, tree);
         let scored: Vec<Result<Vec<(usize, Outcome)>, StageError>> = groups
             .par_iter()
-            .map(|group| self.score_group(configs, &specs, group))
+            .map(|group| {
+                if deadline.is_some_and(|d| Instant::now() >= d) {
+                    return Ok(Vec::new());
+                }
+                self.score_group(configs, group)
+            })
             .collect();
         let mut out: Vec<Option<Outcome>> = vec![None; configs.len()];
         let mut first_error: Option<(usize, StageError)> = None;
@@ -71,7 +84,7 @@ impl Scorer<'_> {
         if let Some((_, e)) = first_error {
             return Err(e);
         }
-        Ok(out.into_iter().flatten().collect())
+        Ok(out)
     }
 
     /// Each configuration alone: what [`Scorer::score`] must equal.
@@ -89,12 +102,11 @@ impl Scorer<'_> {
     /// Configurations scored together: decision trees equal but for `max_depth` share a
     /// group; every other configuration is a group of its own. Groups in the order of their
     /// first configuration.
-    fn depth_groups(&self, configs: &[Config], specs: &[Spec]) -> Vec<Vec<usize>> {
+    fn depth_groups(&self, configs: &[Config], tree: bool) -> Vec<Vec<usize>> {
         let depth_dim = self.space.dims.iter().position(|d| d.name == "max_depth");
         let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut by_rest: BTreeMap<String, usize> = BTreeMap::new();
-        for (i, (config, spec)) in configs.iter().zip(specs).enumerate() {
-            let tree = matches!(spec.algorithm, Algorithm::DecisionTree(_));
+        for (i, config) in configs.iter().enumerate() {
             match depth_dim.filter(|_| tree) {
                 Some(d) => {
                     let mut rest = config.clone();
@@ -114,24 +126,27 @@ impl Scorer<'_> {
     fn score_group(
         &self,
         configs: &[Config],
-        specs: &[Spec],
         group: &[usize],
     ) -> Result<Vec<(usize, Outcome)>, StageError> {
         let first = group[0];
+        let specs = group
+            .iter()
+            .map(|&i| self.spec(&configs[i]))
+            .collect::<Result<Vec<Spec>, StageError>>()?;
         if group.len() == 1 {
             return Ok(vec![(
                 first,
-                self.cross_validate(&specs[first], &configs[first])?,
+                self.cross_validate(&specs[0], &configs[first])?,
             )]);
         }
-        let depths: Vec<Option<usize>> = group
+        let depths: Vec<Option<usize>> = specs
             .iter()
-            .map(|&i| match &specs[i].algorithm {
+            .map(|spec| match &spec.algorithm {
                 Algorithm::DecisionTree(t) => t.limits.max_depth,
                 _ => None,
             })
             .collect();
-        let model = self.model(&specs[first]);
+        let model = self.model(&specs[0]);
         let reports = cross_validate_depths(
             &model,
             &depths,

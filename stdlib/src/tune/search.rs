@@ -6,17 +6,22 @@
 //! - `bayes(trials)`: 10 random configurations (fewer for a tiny budget), then one at a time
 //!   proposed by TPE ([`super::tpe`]) from the scores so far.
 //! - `evolve(population, generations)`: [`super::evolve`].
+//! - `halving(trials, factor, min_rows)`: successive halving over rows ([`super::halving`]).
+//!
+//! Any of them under a `budget` ([`super::budget`]): a wall time or a number of trials.
 //!
 //! A configuration is never tried twice. Configurations that do not depend on each other's
 //! scores are scored as one batch, in parallel (the evaluator decides how); the draws happen
 //! before, on one seeded RNG, so the trials do not depend on the number of threads.
 
 use std::collections::{HashMap, HashSet};
+use std::time::Instant;
 
 use aimass_engine::{PKind, ParamValue, StageError};
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
 
+use super::budget::{Budget, Cut};
 use super::evolve::next_generation;
 use super::space::{key, Config, Space, CODE};
 use super::tpe;
@@ -38,6 +43,14 @@ pub enum Method {
     Evolve {
         population: usize,
         generations: usize,
+    },
+    Halving {
+        /// `None`: the whole grid (or [`super::halving::DEFAULT_TRIALS`] random draws when
+        /// the space has a float range).
+        trials: Option<usize>,
+        factor: usize,
+        /// `None`: [`super::halving::min_rows`].
+        min_rows: Option<usize>,
     },
 }
 
@@ -62,6 +75,17 @@ impl Method {
                     population: int(c, "population", 20),
                     generations: int(c, "generations", 10),
                 },
+                "halving" => Method::Halving {
+                    trials: c
+                        .arg("trials")
+                        .and_then(ParamValue::as_int)
+                        .map(|n| n.max(1) as usize),
+                    factor: int(c, "factor", 3).max(2),
+                    min_rows: c
+                        .arg("min_rows")
+                        .and_then(ParamValue::as_int)
+                        .map(|n| n.max(2) as usize),
+                },
                 _ => Method::Grid,
             },
             _ => Method::Grid,
@@ -77,12 +101,32 @@ impl Method {
                 population,
                 generations,
             } => format!("evolve(population = {population}, generations = {generations})"),
+            Method::Halving {
+                trials,
+                factor,
+                min_rows,
+            } => {
+                let mut args = Vec::new();
+                if let Some(t) = trials {
+                    args.push(format!("trials = {t}"));
+                }
+                args.push(format!("factor = {factor}"));
+                if let Some(m) = min_rows {
+                    args.push(format!("min_rows = {m}"));
+                }
+                format!("halving({})", args.join(", "))
+            }
         }
     }
 
     /// Whether this method can search `space`; the error says why not.
     pub fn check(&self, space: &Space, at: &ParamValue) -> Result<(), StageError> {
-        if *self != Method::Grid {
+        let whole_grid = match self {
+            Method::Grid => true,
+            Method::Halving { trials, .. } => trials.is_none() && space.grid_size().is_some(),
+            _ => false,
+        };
+        if !whole_grid {
             return Ok(());
         }
         match space.grid_size() {
@@ -128,28 +172,64 @@ pub struct Trial {
     pub number: usize,
     /// Evolve: the generation (1-based) that first tried it.
     pub generation: Option<usize>,
+    /// Halving: the rung (1-based) it was scored in.
+    pub rung: Option<usize>,
+    /// Halving: the rows it was scored on, when fewer than all.
+    pub rows: Option<usize>,
     pub config: Config,
     pub outcome: Outcome,
 }
 
-/// Scores a batch of configurations; outcomes in the batch's order.
-pub type Evaluate<'a> = dyn Fn(&[Config]) -> Result<Vec<Outcome>, StageError> + Sync + 'a;
+/// What the evaluator is asked to score.
+pub struct Ask<'c> {
+    pub configs: &'c [Config],
+    /// Halving: score on the first `rows` rows of the search's nested row order
+    /// ([`super::halving::nested_order`]); `None`: all rows.
+    pub rows: Option<usize>,
+    /// Start no configuration after this instant (a wall-time budget).
+    pub deadline: Option<Instant>,
+}
 
-/// Runs the search. `maximise` says which way the metric is better.
+/// Scores a batch of configurations; outcomes in the batch's order, `None` for a
+/// configuration not started because the deadline had passed.
+pub type Evaluate<'a> = dyn Fn(&Ask<'_>) -> Result<Vec<Option<Outcome>>, StageError> + Sync + 'a;
+
+/// How a search runs, besides its method and space.
+#[derive(Clone, Copy, Debug)]
+pub struct Setting {
+    pub seed: u64,
+    /// Which way the metric is better.
+    pub maximise: bool,
+    pub budget: Budget,
+    /// The number of training rows (halving's largest rung).
+    pub rows: usize,
+}
+
+/// The trials, in the order tried, and why the search stopped early, if it did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Searched {
+    pub trials: Vec<Trial>,
+    pub cut: Option<Cut>,
+}
+
+/// Runs the search.
 pub fn search(
     method: &Method,
     space: &Space,
-    seed: u64,
-    maximise: bool,
+    setting: &Setting,
     evaluate: &Evaluate<'_>,
-) -> Result<Vec<Trial>, StageError> {
+) -> Result<Searched, StageError> {
     let mut s = Search {
         space,
-        maximise,
+        maximise: setting.maximise,
         evaluate,
         trials: Vec::new(),
         seen: HashSet::new(),
-        rng: Xoshiro256PlusPlus::seed_from_u64(seed),
+        rng: Xoshiro256PlusPlus::seed_from_u64(setting.seed),
+        deadline: setting.budget.deadline(Instant::now()),
+        max_trials: setting.budget.trials,
+        rows: setting.rows,
+        cut: None,
     };
     match *method {
         Method::Grid => s.run_batch(space.grid(), None)?,
@@ -162,22 +242,34 @@ pub fn search(
             population,
             generations,
         } => s.evolve(population, generations)?,
+        Method::Halving {
+            trials,
+            factor,
+            min_rows,
+        } => s.halving(trials, factor, min_rows)?,
     }
-    Ok(s.trials)
+    Ok(Searched {
+        trials: s.trials,
+        cut: s.cut,
+    })
 }
 
-struct Search<'a, 'e> {
-    space: &'a Space,
-    maximise: bool,
+pub(super) struct Search<'a, 'e> {
+    pub(super) space: &'a Space,
+    pub(super) maximise: bool,
     evaluate: &'a Evaluate<'e>,
-    trials: Vec<Trial>,
-    seen: HashSet<String>,
+    pub(super) trials: Vec<Trial>,
+    pub(super) seen: HashSet<String>,
     rng: Xoshiro256PlusPlus,
+    deadline: Option<Instant>,
+    max_trials: Option<usize>,
+    pub(super) rows: usize,
+    pub(super) cut: Option<Cut>,
 }
 
 impl Search<'_, '_> {
     /// The score to maximise, `None` when undefined.
-    fn goal(&self, o: &Outcome) -> Option<f64> {
+    pub(super) fn goal(&self, o: &Outcome) -> Option<f64> {
         o.mean.map(|m| if self.maximise { m } else { -m })
     }
 
@@ -191,24 +283,64 @@ impl Search<'_, '_> {
             .into_iter()
             .filter(|c| self.seen.insert(key(c)))
             .collect();
-        if fresh.is_empty() {
+        self.score(fresh, generation, None, None)
+    }
+
+    /// Scores `configs` as trials (tagged with a generation or a halving rung and its
+    /// rows), within the budget: a trial budget cuts the batch, a deadline stops it.
+    pub(super) fn score(
+        &mut self,
+        mut configs: Vec<Config>,
+        generation: Option<usize>,
+        rung: Option<usize>,
+        rows: Option<usize>,
+    ) -> Result<(), StageError> {
+        if configs.is_empty() || self.cut.is_some() {
             return Ok(());
         }
-        let outcomes = (self.evaluate)(&fresh)?;
-        for (config, outcome) in fresh.into_iter().zip(outcomes) {
-            self.trials.push(Trial {
-                number: self.trials.len() + 1,
-                generation,
-                config,
-                outcome,
-            });
+        let mut cut_after = None;
+        if let Some(max) = self.max_trials {
+            let left = max.saturating_sub(self.trials.len());
+            if left < configs.len() {
+                configs.truncate(left);
+                cut_after = Some(Cut::Trials);
+            }
+        }
+        if configs.is_empty() {
+            self.cut = cut_after;
+            return Ok(());
+        }
+        if self.deadline.is_some_and(|d| Instant::now() >= d) {
+            self.cut = Some(Cut::Time);
+            return Ok(());
+        }
+        let outcomes = (self.evaluate)(&Ask {
+            configs: &configs,
+            rows,
+            deadline: self.deadline,
+        })?;
+        for (config, outcome) in configs.into_iter().zip(outcomes) {
+            match outcome {
+                Some(outcome) => self.trials.push(Trial {
+                    number: self.trials.len() + 1,
+                    generation,
+                    rung,
+                    rows,
+                    config,
+                    outcome,
+                }),
+                None => cut_after = Some(Cut::Time),
+            }
+        }
+        if cut_after.is_some() {
+            self.cut = cut_after;
         }
         Ok(())
     }
 
     /// Up to `n` configurations not tried yet, drawn uniformly; the whole remaining grid
     /// when it is that small.
-    fn distinct_draws(&mut self, n: usize) -> Vec<Config> {
+    pub(super) fn distinct_draws(&mut self, n: usize) -> Vec<Config> {
         if let Some(size) = self.space.grid_size() {
             if size <= n as u128 + self.seen.len() as u128 {
                 return self
@@ -237,7 +369,7 @@ impl Search<'_, '_> {
     fn bayes(&mut self, trials: usize) -> Result<(), StageError> {
         let startup = self.distinct_draws(BAYES_STARTUP.min(trials));
         self.run_batch(startup, None)?;
-        while self.trials.len() < trials {
+        while self.trials.len() < trials && self.cut.is_none() {
             let history: Vec<(Config, f64)> = self
                 .trials
                 .iter()
@@ -266,6 +398,9 @@ impl Search<'_, '_> {
         let mut current = self.distinct_draws(population);
         self.run_batch(current.clone(), Some(1))?;
         for generation in 2..=generations {
+            if self.cut.is_some() {
+                break;
+            }
             let goals: HashMap<String, Option<f64>> = self
                 .trials
                 .iter()
@@ -287,10 +422,17 @@ impl Search<'_, '_> {
 }
 
 /// The best trial: highest goal, the earliest on ties; `None` when every score is undefined.
+/// Only trials scored on the most rows compete (halving's last rung reached).
 pub fn best(trials: &[Trial], maximise: bool) -> Option<&Trial> {
     let goal = |t: &Trial| t.outcome.mean.map(|m| if maximise { m } else { -m });
+    let rows = |t: &Trial| t.rows.unwrap_or(usize::MAX);
+    let most = trials
+        .iter()
+        .filter(|t| goal(t).is_some())
+        .map(rows)
+        .max()?;
     let mut best: Option<(&Trial, f64)> = None;
-    for t in trials {
+    for t in trials.iter().filter(|t| rows(t) == most) {
         if let Some(g) = goal(t) {
             if best.is_none_or(|(_, b)| g > b) {
                 best = Some((t, g));
@@ -305,6 +447,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::tune::space::{Axis, Dim};
+    use std::time::Instant;
 
     fn space() -> Space {
         Space {
@@ -325,9 +468,26 @@ mod tests {
         c[0].as_int().unwrap() as f64
     }
 
+    fn search(
+        method: &Method,
+        space: &Space,
+        seed: u64,
+        maximise: bool,
+        evaluate: &Evaluate<'_>,
+    ) -> Result<Vec<Trial>, StageError> {
+        let setting = Setting {
+            seed,
+            maximise,
+            budget: Budget::default(),
+            rows: 1000,
+        };
+        super::search(method, space, &setting, evaluate).map(|s| s.trials)
+    }
+
     /// A known score surface: best at depth 5 with entropy.
-    fn surface(configs: &[Config]) -> Result<Vec<Outcome>, StageError> {
-        Ok(configs
+    fn surface(ask: &Ask<'_>) -> Result<Vec<Option<Outcome>>, StageError> {
+        Ok(ask
+            .configs
             .iter()
             .map(|c| {
                 let e = if c[1] == ParamValue::word("entropy") {
@@ -336,11 +496,11 @@ mod tests {
                     0.0
                 };
                 let m = -(depth(c) - 5.0).abs() + e;
-                Outcome {
+                Some(Outcome {
                     mean: Some(m),
                     std: Some(0.0),
                     folds: vec![Some(m)],
-                }
+                })
             })
             .collect())
     }
@@ -388,12 +548,133 @@ mod tests {
         }
     }
 
+    fn with_budget(method: &Method, budget: Budget, evaluate: &Evaluate<'_>) -> Searched {
+        let setting = Setting {
+            seed: 9,
+            maximise: true,
+            budget,
+            rows: 1000,
+        };
+        super::search(method, &space(), &setting, evaluate).unwrap()
+    }
+
+    #[test]
+    fn a_trial_budget_is_the_same_search_cut_short() {
+        for method in [
+            Method::Grid,
+            Method::Random { trials: 12 },
+            Method::Bayes { trials: 14 },
+            Method::Evolve {
+                population: 6,
+                generations: 5,
+            },
+        ] {
+            let whole = with_budget(&method, Budget::default(), &surface);
+            assert_eq!(whole.cut, None, "{method:?}");
+            let cut = with_budget(
+                &method,
+                Budget {
+                    time: None,
+                    trials: Some(7),
+                },
+                &surface,
+            );
+            assert_eq!(cut.cut, Some(Cut::Trials), "{method:?}");
+            assert_eq!(cut.trials[..], whole.trials[..7], "{method:?}");
+        }
+        // A budget the search never reaches cuts nothing.
+        let roomy = Budget {
+            time: None,
+            trials: Some(16),
+        };
+        assert_eq!(with_budget(&Method::Grid, roomy, &surface).cut, None);
+    }
+
+    #[test]
+    fn a_time_budget_stops_at_the_deadline_and_keeps_what_was_scored() {
+        // Each batch takes 30 ms; the evaluator skips what would start after the deadline.
+        let slow = |ask: &Ask<'_>| {
+            let mut out = Vec::new();
+            for c in ask.configs {
+                if ask.deadline.is_some_and(|d| Instant::now() >= d) {
+                    out.push(None);
+                    continue;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(30));
+                out.extend(surface(&Ask {
+                    configs: std::slice::from_ref(c),
+                    rows: None,
+                    deadline: None,
+                })?);
+            }
+            Ok(out)
+        };
+        let budget = Budget {
+            time: Some(std::time::Duration::from_millis(100)),
+            trials: None,
+        };
+        let s = with_budget(&Method::Grid, budget, &slow);
+        assert_eq!(s.cut, Some(Cut::Time));
+        // Sleeps only lengthen: at most 4 of the 30 ms trials fit before the deadline,
+        // however busy the machine (no lower bound: a stalled thread may start none).
+        assert!(
+            s.trials.len() <= 4,
+            "{} trials in 100 ms at 30 ms each",
+            s.trials.len()
+        );
+        assert_eq!(best(&s.trials, true).is_some(), !s.trials.is_empty());
+        // Bayes proposes one at a time: it stops between proposals too.
+        let b = with_budget(&Method::Bayes { trials: 50 }, budget, &slow);
+        assert_eq!(b.cut, Some(Cut::Time));
+        assert!(b.trials.len() < 16);
+    }
+
+    /// Halving on a surface where few rows blur the scores: the best configuration survives
+    /// every rung, each rung keeps a third, and only the last rung has all rows.
+    #[test]
+    fn halving_narrows_the_candidates_rung_by_rung() {
+        let blurred = |ask: &Ask<'_>| {
+            let mut out = surface(ask)?;
+            let noise = ask.rows.map_or(0.0, |r| 100.0 / r as f64);
+            for (o, c) in out.iter_mut().zip(ask.configs) {
+                let o = o.as_mut().unwrap();
+                let wobble = if (depth(c) as usize).is_multiple_of(2) {
+                    noise
+                } else {
+                    -noise
+                };
+                o.mean = o.mean.map(|m| m + wobble * 0.1);
+            }
+            Ok(out)
+        };
+        let method = Method::Halving {
+            trials: None,
+            factor: 3,
+            min_rows: None,
+        };
+        let s = with_budget(&method, Budget::default(), &blurred);
+        let per_rung = |r: usize| s.trials.iter().filter(|t| t.rung == Some(r)).count();
+        // 16 candidates: 16 -> 6 -> 2 (at most the factor left on all rows).
+        assert_eq!((per_rung(1), per_rung(2), per_rung(3)), (16, 6, 2));
+        assert_eq!(s.trials.iter().filter(|t| t.rows.is_none()).count(), 2);
+        let top = best(&s.trials, true).unwrap();
+        assert_eq!((depth(&top.config), top.rung), (5.0, Some(3)));
+        assert_eq!(top.config[1], ParamValue::word("entropy"));
+        assert_eq!(
+            s,
+            with_budget(&method, Budget::default(), &blurred),
+            "seeded"
+        );
+    }
+
     #[test]
     fn minimising_picks_the_lowest_and_undefined_scores_never_win() {
         let t = vec![
             Trial {
                 number: 1,
                 generation: None,
+                rung: None,
+                rows: None,
                 config: vec![ParamValue::int(1)],
                 outcome: Outcome {
                     mean: None,
@@ -404,6 +685,8 @@ mod tests {
             Trial {
                 number: 2,
                 generation: None,
+                rung: None,
+                rows: None,
                 config: vec![ParamValue::int(2)],
                 outcome: Outcome {
                     mean: Some(0.3),
@@ -414,6 +697,8 @@ mod tests {
             Trial {
                 number: 3,
                 generation: None,
+                rung: None,
+                rows: None,
                 config: vec![ParamValue::int(3)],
                 outcome: Outcome {
                     mean: Some(0.2),
