@@ -48,6 +48,27 @@ pub enum Command {
         #[arg(long, env = "AIMASS_CACHE_DIR", value_name = "DIR")]
         cache_dir: Option<PathBuf>,
     },
+    /// Show a stage's output from the last run: a frame's schema and first rows, a model,
+    /// metrics or tuning trials; `--output` writes it to a file.
+    Show {
+        file: PathBuf,
+        /// `STAGE` or `STAGE.PORT`, e.g. `parts.train`.
+        target: String,
+        /// Rows of a frame to print.
+        #[arg(long, default_value_t = 10)]
+        rows: usize,
+        /// Write the artifact: a frame as .csv, .parquet, .json or .ndjson; a model or
+        /// metrics as .json.
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// Cache directory (default: .aimass/cache next to the pipeline file).
+        #[arg(long, env = "AIMASS_CACHE_DIR", value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+        #[command(flatten)]
+        plugins: PluginArgs,
+    },
     /// List the stage kinds, or describe one.
     Stages {
         /// A stage kind, e.g. `model` or `rfm.segment`.

@@ -10,6 +10,7 @@ mod plan;
 mod plugins;
 mod predict;
 mod run;
+mod show;
 mod stages;
 
 use crate::cli::{Cli, Command};
@@ -30,6 +31,23 @@ pub fn dispatch(cli: Cli) -> i32 {
             format,
             cache_dir,
         } => metrics::run(&file, diff, format, cache_dir.as_deref()),
+        Command::Show {
+            file,
+            target,
+            rows,
+            output,
+            format,
+            cache_dir,
+            plugins,
+        } => show::run(&show::Args {
+            file,
+            target,
+            rows,
+            output,
+            format,
+            cache_dir,
+            plugins,
+        }),
         Command::Predict {
             bundle,
             input,

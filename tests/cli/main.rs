@@ -12,4 +12,5 @@ mod guide;
 mod harness;
 mod plugins;
 mod run;
+mod show;
 mod tune;

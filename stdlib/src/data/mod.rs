@@ -36,6 +36,7 @@ pub mod scale;
 pub mod spec;
 pub mod split;
 pub mod stats;
+pub mod write;
 
 pub use recipe::{Recipe, Step};
 
