@@ -10,6 +10,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 runs="${RUNS:-3}"
+python="${PYTHON:-python3}"
 data="$root/examples/telco-retention/data/telco_churn.csv"
 
 if [ -n "${AIMASS_BIN:-}" ]; then
@@ -53,11 +54,11 @@ AIM
 
 echo "== one run each (sanity)"
 "$aimass" run "$work/grid.aim" --force
-python3 "$here/grid.py" "$data"
+"$python" "$here/grid.py" "$data"
 if command -v hyperfine >/dev/null; then
     hyperfine --warmup 1 --runs "$runs" \
         "$aimass run $work/grid.aim --force --quiet" \
-        "python3 $here/grid.py $data"
+        "$python $here/grid.py $data"
 fi
 
 # Measured 2026-11-28 (release, 2 cores, quiet, hyperfine 3 runs): aimass 4.29 s for the whole

@@ -356,11 +356,11 @@ fn bad_search_spaces_are_reported_by_check() {
     );
 }
 
-/// Scoring decision-tree configurations that differ only in `max_depth` together (one deep
-/// tree per fold, the shallower read from it) gives exactly the outcomes of scoring each
-/// configuration alone.
+/// Scoring decision-tree configurations that differ only in `max_depth` and
+/// `min_samples_split` together (one loose tree per fold, the stricter read from it) gives
+/// exactly the outcomes of scoring each configuration alone.
 #[test]
-fn depth_groups_score_exactly_as_each_configuration_alone() {
+fn nested_groups_score_exactly_as_each_configuration_alone() {
     use aimass_engine::{PKind, ParamValue, Params};
     use aimass_stdlib::estimator::{Metric, PreparedFolds, Spec};
     use aimass_stdlib::tune::{Scorer, Space};
@@ -408,6 +408,14 @@ fn depth_groups_score_exactly_as_each_configuration_alone() {
                 list(vec![ParamValue::int(1), ParamValue::int(15)]),
             ),
             (
+                "min_samples_split".into(),
+                list(vec![
+                    ParamValue::int(2),
+                    ParamValue::int(40),
+                    ParamValue::int(120),
+                ]),
+            ),
+            (
                 "criterion".into(),
                 list(vec![word("gini"), word("entropy")]),
             ),
@@ -425,7 +433,7 @@ fn depth_groups_score_exactly_as_each_configuration_alone() {
         fit_seed: 3,
     };
     let configs = space.grid();
-    assert_eq!(configs.len(), 36);
+    assert_eq!(configs.len(), 108);
     let together: Vec<_> = scorer
         .score(&configs, None)
         .unwrap()

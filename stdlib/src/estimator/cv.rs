@@ -128,14 +128,15 @@ pub fn cross_validate_prepared(
     })
 }
 
-/// Cross-validates a decision tree's specification at each of `depths` (its `max_depth`
-/// replaced), on prepared folds: per fold one tree is grown to the deepest and the others
-/// are read from it ([`crate::ml::ClassTreeParams::fit_depths`]), so the reports are those
-/// of cross-validating each depth alone, at the cost of one fit per fold. One report per
-/// depth, in their order. `None` for a model that is not a decision tree.
-pub fn cross_validate_depths(
+/// Cross-validates a decision tree's specification at each of `cuts` (its `max_depth` and
+/// `min_samples_split` replaced), on prepared folds: per fold one tree is grown with the
+/// loosest limits and the others are read from it
+/// ([`crate::ml::ClassTreeParams::fit_nested`]), so the reports are those of
+/// cross-validating each cut alone, at the cost of one fit per fold. One report per cut, in
+/// their order. `None` for a model that is not a decision tree.
+pub fn cross_validate_nested(
     model: &TrainedModel,
-    depths: &[Option<usize>],
+    cuts: &[crate::ml::Cut],
     folds: &PreparedFolds,
     metrics: &[Metric],
     threshold: f64,
@@ -164,7 +165,7 @@ pub fn cross_validate_depths(
                     fold_error("the training rows cannot be ranked (missing values?)".into())
                 })?;
             let trees = params
-                .fit_depths(presorted, y, depths)
+                .fit_nested(presorted, y, cuts)
                 .map_err(|e| fold_error(format!("decision_tree failed to fit: {e}")))?;
             trees
                 .into_iter()
@@ -178,7 +179,7 @@ pub fn cross_validate_depths(
         })
         .collect();
     Some(per_fold.map(|per_fold| {
-        (0..depths.len())
+        (0..cuts.len())
             .map(|d| {
                 let results: Vec<FoldScores> = per_fold.iter().map(|f| f[d].clone()).collect();
                 let (mean, std) = summarise(&results);

@@ -232,40 +232,53 @@ impl ClassTreeParams {
         fit_columns(self, x.cols.clone(), y, x.n_features, &[]).map(|mut t| t.remove(0))
     }
 
-    /// One tree per entry of `depths` (`None`: no limit), all read from one tree grown to
-    /// the deepest of them: each is identical to fitting with that `max_depth` (and these
-    /// params' other limits) alone, at the cost of one fit. What a search over `max_depth`
-    /// needs.
-    pub fn fit_depths(
+    /// One tree per entry of `cuts` (a `max_depth`, `None` for no limit, and a
+    /// `min_samples_split`), all read from one tree grown with the loosest of them: each is
+    /// identical to fitting with that cut (and these params' other limits) alone, at the
+    /// cost of one fit. What a search over depth and split size needs.
+    pub fn fit_nested(
         &self,
         x: &Presorted,
         y: &[usize],
-        depths: &[Option<usize>],
+        cuts: &[Cut],
     ) -> Result<Vec<ClassTree>, Error> {
-        let deepest = if depths.iter().any(Option::is_none) {
+        let deepest = if cuts.iter().any(|c| c.max_depth.is_none()) {
             None
         } else {
-            depths.iter().flatten().max().copied()
+            cuts.iter().filter_map(|c| c.max_depth).max()
         };
-        let params = (*self).max_depth(deepest);
+        let smallest = cuts.iter().map(|c| c.min_samples_split).min().unwrap_or(2);
+        let params = (*self).max_depth(deepest).min_samples_split(smallest);
         params.limits.check()?;
-        for d in depths.iter().flatten() {
-            (*self).max_depth(Some(*d)).limits.check()?;
+        for c in cuts {
+            (*self)
+                .max_depth(c.max_depth)
+                .min_samples_split(c.min_samples_split)
+                .limits
+                .check()?;
         }
         if y.len() != x.n_rows() {
             return Err(Error::MismatchedShapes(x.n_rows(), y.len()));
         }
-        fit_columns(&params, x.cols.clone(), y, x.n_features, depths)
+        fit_columns(&params, x.cols.clone(), y, x.n_features, cuts)
     }
 }
 
-/// The tree `params` grow, or (with `depths`) its truncations to each depth.
+/// A tree's depth and split-size limits, which [`ClassTreeParams::fit_nested`] reads from one
+/// looser tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cut {
+    pub max_depth: Option<usize>,
+    pub min_samples_split: usize,
+}
+
+/// The tree `params` grow, or (with `cuts`) its truncations to each cut.
 fn fit_columns(
     params: &ClassTreeParams,
     cols: Columns,
     y: &[usize],
     n_features: usize,
-    depths: &[Option<usize>],
+    cuts: &[Cut],
 ) -> Result<Vec<ClassTree>, Error> {
     let largest = y.iter().copied().max().unwrap_or_default();
     let n_classes = params.n_classes.unwrap_or(largest + 1);
@@ -286,21 +299,18 @@ fn fit_columns(
         n_classes,
         entropy: params.criterion == SplitCriterion::Entropy,
     };
-    let (tree, values) = grow_keeping(&criterion, cols, &params.limits, !depths.is_empty());
-    if depths.is_empty() {
+    let (tree, facts) = grow_keeping(&criterion, cols, &params.limits, !cuts.is_empty());
+    if cuts.is_empty() {
         return Ok(vec![ClassTree {
             tree,
             n_features,
             n_classes,
         }]);
     }
-    Ok(depths
+    Ok(cuts
         .iter()
-        .map(|d| ClassTree {
-            tree: match d {
-                Some(d) => tree.truncate(&values, *d),
-                None => tree.clone(),
-            },
+        .map(|c| ClassTree {
+            tree: tree.truncate(&facts, c.max_depth, c.min_samples_split),
             n_features,
             n_classes,
         })
@@ -673,7 +683,7 @@ mod tests {
     }
 
     #[test]
-    fn trees_read_from_a_deeper_one_are_the_trees_fitted_at_each_depth() {
+    fn trees_read_from_a_looser_one_are_the_trees_fitted_at_each_cut() {
         let (x, y) = noisy_classes(1500, 3);
         let y: Vec<usize> = y.to_vec();
         let presorted = Presorted::new(&x).unwrap();
@@ -687,18 +697,32 @@ mod tests {
                 .min_samples_leaf(leaf)
                 .min_samples_split(split)
                 .n_classes(3);
-            let depths: Vec<Option<usize>> = (1..=12).map(Some).chain([None]).collect();
-            let nested = params.fit_depths(&presorted, &y, &depths).unwrap();
-            for (d, tree) in depths.iter().zip(&nested) {
-                let alone = params.max_depth(*d).fit_presorted(&presorted, &y).unwrap();
-                assert_eq!(
-                    tree, &alone,
-                    "{criterion:?} leaf {leaf} split {split} depth {d:?}"
-                );
+            let cuts: Vec<Cut> = (1..=12)
+                .map(Some)
+                .chain([None])
+                .flat_map(|d| {
+                    [split, split + 8, split * 10].map(|s| Cut {
+                        max_depth: d,
+                        min_samples_split: s,
+                    })
+                })
+                .collect();
+            let nested = params.fit_nested(&presorted, &y, &cuts).unwrap();
+            for (c, tree) in cuts.iter().zip(&nested) {
+                let alone = params
+                    .max_depth(c.max_depth)
+                    .min_samples_split(c.min_samples_split)
+                    .fit_presorted(&presorted, &y)
+                    .unwrap();
+                assert_eq!(tree, &alone, "{criterion:?} leaf {leaf} {c:?}");
             }
             // Without an unlimited depth among them, the deepest one is grown.
+            let cut = |d| Cut {
+                max_depth: Some(d),
+                min_samples_split: split,
+            };
             let few = params
-                .fit_depths(&presorted, &y, &[Some(3), Some(1)])
+                .fit_nested(&presorted, &y, &[cut(3), cut(1)])
                 .unwrap();
             assert_eq!(
                 few[0],

@@ -16,7 +16,7 @@ pub mod regression_tree;
 #[cfg(test)]
 mod test_data;
 
-pub use class_tree::{ClassTree, ClassTreeParams, Presorted, SplitCriterion};
+pub use class_tree::{ClassTree, ClassTreeParams, Cut, Presorted, SplitCriterion};
 pub use folds::{kfold, stratified_kfold, train_test_indices, Fold, Holdout, SplitError};
 pub use metrics::MetricError;
 pub use regression_tree::{RegressionTree, RegressionTreeParams};

@@ -2,10 +2,12 @@
 //! every configuration, so they are compared on equal terms), configurations in parallel and
 //! each one's folds in parallel too.
 //!
-//! Decision-tree configurations that differ only in `max_depth` are scored together: per
-//! fold one tree is grown to the deepest depth of the group and the shallower ones are read
-//! from it (a greedy depth-first CART tree limited to depth d is the depth-d prefix of the
-//! deeper tree), with outcomes identical to scoring each alone (tested below).
+//! Decision-tree configurations that differ only in `max_depth` and `min_samples_split` are
+//! scored together: per fold one tree is grown with the group's loosest limits and the
+//! others are read from it (a greedy CART tree chooses each split regardless of these two
+//! limits, which only decide whether a node is split: a tree limited to depth d is the
+//! depth-d prefix of the deeper tree), with outcomes identical to scoring each alone
+//! (tested in stdlib/tests/ml_tune.rs).
 
 use aimass_engine::{ParamValue, StageError};
 use rayon::prelude::*;
@@ -15,7 +17,7 @@ use std::time::Instant;
 
 use super::search::Outcome;
 use super::space::{key, trial_params, Config, Space};
-use crate::estimator::cv::{cross_validate_depths, CvReport};
+use crate::estimator::cv::{cross_validate_nested, CvReport};
 use crate::estimator::{cross_validate_prepared, Algorithm, Metric, PreparedFolds, Spec, Training};
 
 pub struct Scorer<'a> {
@@ -99,18 +101,29 @@ impl Scorer<'_> {
         results.into_iter().collect()
     }
 
-    /// Configurations scored together: decision trees equal but for `max_depth` share a
-    /// group; every other configuration is a group of its own. Groups in the order of their
-    /// first configuration.
+    /// Configurations scored together: decision trees equal but for `max_depth` and
+    /// `min_samples_split` share a group; every other configuration is a group of its own.
+    /// Groups in the order of their first configuration.
     fn depth_groups(&self, configs: &[Config], tree: bool) -> Vec<Vec<usize>> {
-        let depth_dim = self.space.dims.iter().position(|d| d.name == "max_depth");
+        let nested: Vec<usize> = (0..self.space.dims.len())
+            .filter(|&i| {
+                matches!(
+                    self.space.dims[i].name.as_str(),
+                    "max_depth" | "min_samples_split"
+                )
+            })
+            .collect();
         let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut by_rest: BTreeMap<String, usize> = BTreeMap::new();
         for (i, config) in configs.iter().enumerate() {
-            match depth_dim.filter(|_| tree) {
-                Some(d) => {
-                    let mut rest = config.clone();
-                    rest.remove(d);
+            match (!nested.is_empty() && tree).then_some(&nested) {
+                Some(nested) => {
+                    let rest: Config = config
+                        .iter()
+                        .enumerate()
+                        .filter(|(d, _)| !nested.contains(d))
+                        .map(|(_, v)| v.clone())
+                        .collect();
                     let g = *by_rest.entry(key(&rest)).or_insert_with(|| {
                         groups.push(Vec::new());
                         groups.len() - 1
@@ -139,17 +152,23 @@ impl Scorer<'_> {
                 self.cross_validate(&specs[0], &configs[first])?,
             )]);
         }
-        let depths: Vec<Option<usize>> = specs
+        let cuts: Vec<crate::ml::Cut> = specs
             .iter()
             .map(|spec| match &spec.algorithm {
-                Algorithm::DecisionTree(t) => t.limits.max_depth,
-                _ => None,
+                Algorithm::DecisionTree(t) => crate::ml::Cut {
+                    max_depth: t.limits.max_depth,
+                    min_samples_split: t.limits.min_samples_split,
+                },
+                _ => crate::ml::Cut {
+                    max_depth: None,
+                    min_samples_split: 2,
+                },
             })
             .collect();
         let model = self.model(&specs[0]);
-        let reports = cross_validate_depths(
+        let reports = cross_validate_nested(
             &model,
-            &depths,
+            &cuts,
             self.folds,
             std::slice::from_ref(self.metric),
             0.5,

@@ -68,16 +68,23 @@ pub(crate) fn grow<C: Criterion>(crit: &C, cols: Columns, limits: &Limits) -> Tr
     grow_keeping(crit, cols, limits, false).0
 }
 
-/// As [`grow`], also giving every node's value as if it were a leaf (internal nodes
-/// included, in node order) when `keep_values`: what [`Tree::truncate`] needs to read the
-/// tree of any smaller `max_depth` from this one.
+/// Every node's value as if it were a leaf, and its number of rows (internal nodes
+/// included, in node order): what [`Tree::truncate`] needs to read the tree of any smaller
+/// `max_depth` or larger `min_samples_split` from a tree.
+pub(crate) struct NodeFacts<V> {
+    pub(crate) values: Vec<V>,
+    pub(crate) rows: Vec<usize>,
+}
+
+/// As [`grow`], also giving [`NodeFacts`] when `keep_values`.
 pub(crate) fn grow_keeping<C: Criterion>(
     crit: &C,
     mut cols: Columns,
     limits: &Limits,
     keep_values: bool,
-) -> (Tree<C::Leaf>, Vec<C::Leaf>) {
+) -> (Tree<C::Leaf>, NodeFacts<C::Leaf>) {
     let mut values: Vec<C::Leaf> = Vec::new();
+    let mut counts: Vec<usize> = Vec::new();
     let n_rows = cols.n_rows();
     let mut rows: Vec<u32> = (0..n_rows as u32).collect();
     let mut right_rows: Vec<u32> = Vec::with_capacity(n_rows);
@@ -127,12 +134,14 @@ pub(crate) fn grow_keeping<C: Criterion>(
             let leaf = crit.leaf(&stats);
             if keep_values {
                 values.push(leaf.clone());
+                counts.push(m);
             }
             nodes.push(Node::Leaf(leaf));
             continue;
         };
         if keep_values {
             values.push(crit.leaf(&stats));
+            counts.push(m);
         }
         let go_left: Vec<bool> = cols.codes(split.feature)[task.start..task.end]
             .iter()
@@ -158,5 +167,9 @@ pub(crate) fn grow_keeping<C: Criterion>(
             });
         }
     }
-    (Tree { nodes }, values)
+    let facts = NodeFacts {
+        values,
+        rows: counts,
+    };
+    (Tree { nodes }, facts)
 }

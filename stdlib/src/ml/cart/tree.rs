@@ -70,11 +70,19 @@ impl<V> Tree<V> {
         deepest
     }
 
-    /// The tree that growing with `max_depth` would have given, read from this deeper one:
-    /// a greedy depth-first CART tree limited to depth d is this tree's depth-d prefix, its
-    /// nodes at depth d leaves with the values their rows give (`values`, one per node, from
-    /// [`super::grow::grow_keeping`]). Nodes keep the depth-first, left-first numbering.
-    pub(crate) fn truncate(&self, values: &[V], max_depth: usize) -> Tree<V>
+    /// The tree that growing with `max_depth` and `min_samples_split` would have given,
+    /// read from this one grown with looser limits (and the same others): a greedy CART
+    /// tree chooses each split regardless of these two limits, which only decide whether a
+    /// node is split at all. So the stricter tree is this one with every node at depth
+    /// `max_depth`, or with fewer than `min_samples_split` rows, made a leaf with the value
+    /// its rows give (`facts`, from [`super::grow::grow_keeping`]). Nodes keep the
+    /// depth-first, left-first numbering.
+    pub(crate) fn truncate(
+        &self,
+        facts: &super::grow::NodeFacts<V>,
+        max_depth: Option<usize>,
+        min_samples_split: usize,
+    ) -> Tree<V>
     where
         V: Clone,
     {
@@ -104,7 +112,7 @@ impl<V> Tree<V> {
                     threshold,
                     left,
                     right,
-                } if depth < max_depth => {
+                } if max_depth.is_none_or(|d| depth < d) && facts.rows[at] >= min_samples_split => {
                     nodes.push(Node::Split {
                         feature: *feature,
                         threshold: *threshold,
@@ -120,7 +128,7 @@ impl<V> Tree<V> {
                         });
                     }
                 }
-                _ => nodes.push(Node::Leaf(values[at].clone())),
+                _ => nodes.push(Node::Leaf(facts.values[at].clone())),
             }
         }
         Tree { nodes }
