@@ -17,6 +17,25 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     report::install_hook();
+    if !matches!(cli.command, cli::Command::Run(_)) {
+        // A command that only prints ends quietly when its reader goes away, as `cat`
+        // does, instead of panicking on the broken pipe. `run` keeps Rust's default (the
+        // write fails and is handled) so that it always finishes its run record.
+        quiet_broken_pipe();
+    }
     let code = commands::dispatch(cli);
     ExitCode::from(code as u8)
 }
+
+#[cfg(unix)]
+#[allow(unsafe_code)]
+fn quiet_broken_pipe() {
+    // SAFETY: called once at start-up, before any thread exists; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn quiet_broken_pipe() {}

@@ -160,3 +160,37 @@ fn wrong_targets_are_diagnostics() {
     }
     assert!(!p.path("tidy.xlsx").exists());
 }
+
+/// `aimass show ... | head`: the reader going away ends the command quietly, no panic.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_show_quietly() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+
+    let p = tuned_project();
+    let mut child = p
+        // Some MB of JSON: far more than a pipe holds, so the write must hit the closed end.
+        .command(&[
+            "show",
+            "tuning.aim",
+            "parts.train",
+            "--rows",
+            "5616",
+            "--format",
+            "json",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe's read end is dropped here, as `head -c 16` would.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // Ended by SIGPIPE (13 on Linux and macOS), as `cat` is.
+    assert_eq!(out.status.signal(), Some(13), "{:?}", out.status);
+}
