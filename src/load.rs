@@ -136,3 +136,16 @@ pub fn for_run(
     let opts = run_options(args, &workflow)?;
     Ok((workflow, opts))
 }
+
+/// The pipeline's lock file. A corrupt one is a warning, then ignored: the commands that
+/// read it go on as if there were none, and the next `aimass run` writes a good one.
+pub fn lock_or_warn(file: &Path) -> aimass_engine::run::LockFile {
+    use aimass_engine::run::LockFile;
+    match LockFile::load(&LockFile::path_for(file)) {
+        Ok(lock) => lock,
+        Err(e) => {
+            eprintln!("warning: {e}; it is ignored, and the next `aimass run` rewrites it");
+            LockFile::default()
+        }
+    }
+}

@@ -46,7 +46,14 @@ pub fn run(command: CacheCommand) -> i32 {
             });
             let mut keep = BTreeSet::new();
             for file in &files {
-                let lock = LockFile::read(&LockFile::path_for(file));
+                // A corrupt lock must not make gc think the pipeline keeps nothing.
+                let lock = match LockFile::load(&LockFile::path_for(file)) {
+                    Ok(lock) => lock,
+                    Err(e) => {
+                        eprintln!("error: {e}; cache gc keeps everything rather than guess (run the pipeline to rewrite it)");
+                        return load::INVALID;
+                    }
+                };
                 keep.extend(lock.stages.values().map(|s| s.key.clone()));
                 let (_, _, workflow) = match load::checked(file, &[], &Default::default()) {
                     Ok(w) => w,

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use aimass_engine::cache::Cache;
-use aimass_engine::run::{LockFile, RunRecord};
+use aimass_engine::run::RunRecord;
 use aimass_engine::{Artifact, ArtifactType};
 use serde_json::{json, Value as Json};
 
@@ -23,7 +23,7 @@ pub fn run(file: &Path, diff: bool, format: OutputFormat, cache_dir: Option<&Pat
             .map(Path::to_path_buf)
             .unwrap_or_else(|| project.join(".aimass").join("cache")),
     );
-    let lock = LockFile::read(&LockFile::path_for(file));
+    let lock = load::lock_or_warn(file);
     let mut current: BTreeMap<String, Json> = BTreeMap::new();
     for name in workflow.stage_names() {
         if let Some(scores) = lock

@@ -1,6 +1,6 @@
 //! `aimass plan`.
 
-use aimass_engine::run::{self, LockFile, PlanStatus};
+use aimass_engine::run::{self, PlanStatus};
 use serde_json::json;
 
 use crate::cli::{OutputFormat, RunArgs};
@@ -11,7 +11,7 @@ pub fn run(args: &RunArgs) -> i32 {
         Ok(w) => w,
         Err(code) => return code,
     };
-    let lock = LockFile::read(&LockFile::path_for(&args.file));
+    let lock = load::lock_or_warn(&args.file);
     let lines = run::plan(&workflow, &opts, &lock);
     match args.format {
         OutputFormat::Json => {

@@ -10,7 +10,6 @@
 use std::path::{Path, PathBuf};
 
 use aimass_engine::cache::Cache;
-use aimass_engine::run::LockFile;
 use aimass_engine::{Artifact, Frame, Model};
 use aimass_stdlib::data::write::{rows_as_json, write_bytes, write_frame, FileFormat, EXTENSIONS};
 use aimass_stdlib::estimator::TrainedModel;
@@ -83,7 +82,7 @@ pub fn run(args: &Args) -> i32 {
             .clone()
             .unwrap_or_else(|| project.join(".aimass").join("cache")),
     );
-    let lock = LockFile::read(&LockFile::path_for(&args.file));
+    let lock = load::lock_or_warn(&args.file);
     let run_first = || {
         eprintln!(
             "`{stage}` has no output yet: run `aimass run {}` first",

@@ -325,3 +325,31 @@ fn a_failed_quality_gate_exits_1_and_points_at_the_gate() {
     assert_eq!(again.code, 1, "{again:?}");
     assert_eq!(status(&statuses(&again), "tree_eval"), "failed");
 }
+
+/// A corrupt lock file (a merge conflict, a truncated write) is a warning and ignored by the
+/// commands that read it; `run` rewrites it; `cache gc` refuses rather than treat it as
+/// "keep nothing".
+#[test]
+fn a_corrupt_lock_file_is_a_warning_and_is_rewritten() {
+    let p = Project::new().with_example("telco-retention");
+    p.file("campaign.aim.lock", "<<<<<<< HEAD\n{\"pipeline\": \"x\"\n");
+    let warning = "campaign.aim.lock is not a valid lock file (";
+    let plan = p.run(&["plan", "campaign.aim"]);
+    assert_eq!(plan.code, 0, "{plan:?}");
+    assert!(plan.stderr.contains(warning), "{plan:?}");
+    let gc = p.run(&["cache", "gc", "campaign.aim"]);
+    assert_eq!(gc.code, 2, "{gc:?}");
+    assert!(
+        gc.stderr
+            .contains("cache gc keeps everything rather than guess"),
+        "{gc:?}"
+    );
+    let run = p.run(&["run", "campaign.aim", "--quiet"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains(warning), "{run:?}");
+    let lock: serde_json::Value = serde_json::from_str(&p.read("campaign.aim.lock")).unwrap();
+    assert_eq!(lock["pipeline"], "telco-retention");
+    let again = p.run(&["metrics", "campaign.aim"]);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(again.stderr.is_empty(), "{again:?}");
+}

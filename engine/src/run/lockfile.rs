@@ -17,6 +17,20 @@ pub struct LockFile {
     pub stages: BTreeMap<String, LockStage>,
 }
 
+/// A lock file that exists but cannot be used.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LockReadError {
+    pub path: PathBuf,
+    /// "is not a valid lock file (expected `,` at line 3 column 5)".
+    pub problem: String,
+}
+
+impl std::fmt::Display for LockReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.path.display(), self.problem)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LockStage {
     pub key: String,
@@ -50,12 +64,29 @@ impl LockFile {
         pipeline_file.with_file_name(name)
     }
 
-    /// The lock file, or an empty one if it is missing or unreadable.
+    /// The lock file, or an empty one if it is missing or unreadable. Callers that must
+    /// tell a corrupt lock file from a missing one (and say so) use [`LockFile::load`].
     pub fn read(path: &Path) -> LockFile {
-        std::fs::read(path)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default()
+        Self::load(path).unwrap_or_default()
+    }
+
+    /// The lock file; an empty one when there is none yet; an error when it exists but
+    /// cannot be read or is not a lock file (hand-edited, truncated, a merge conflict).
+    pub fn load(path: &Path) -> Result<LockFile, LockReadError> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(LockFile::default()),
+            Err(e) => {
+                return Err(LockReadError {
+                    path: path.to_path_buf(),
+                    problem: format!("cannot be read: {e}"),
+                })
+            }
+        };
+        serde_json::from_slice(&bytes).map_err(|e| LockReadError {
+            path: path.to_path_buf(),
+            problem: format!("is not a valid lock file ({e})"),
+        })
     }
 
     pub fn write(&self, path: &Path) -> std::io::Result<()> {

@@ -46,7 +46,7 @@ mod scheduler;
 
 pub use dirty::{plan, DirtyReason, PlanLine, PlanStatus};
 pub use events::{Event, EventSink, NoEvents, StageStatus};
-pub use lockfile::{LockFile, LockStage};
+pub use lockfile::{LockFile, LockReadError, LockStage};
 pub use options::RunOptions;
 pub use panics::message as panic_message;
 pub use record::{RunRecord, StageRecord};
