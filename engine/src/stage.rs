@@ -140,6 +140,15 @@ pub struct StageError {
 }
 
 impl StageError {
+    /// The first of a validation's errors (the checker reported them all already); a
+    /// generic one if a bug left the list empty, rather than a panic.
+    pub fn first(errors: Vec<StageError>) -> StageError {
+        errors
+            .into_iter()
+            .next()
+            .unwrap_or_else(|| StageError::new("invalid parameters"))
+    }
+
     pub fn new(message: impl Into<String>) -> Self {
         Self {
             message: message.into(),

@@ -119,12 +119,8 @@ pub fn kind() -> Arc<dyn StageKind> {
     Arc::new(Clean { sig: signature() })
 }
 
-fn first(mut errors: Vec<StageError>) -> StageError {
-    if errors.is_empty() {
-        StageError::new("invalid parameters")
-    } else {
-        errors.swap_remove(0)
-    }
+fn first(errors: Vec<StageError>) -> StageError {
+    StageError::first(errors)
 }
 
 impl StageKind for Clean {

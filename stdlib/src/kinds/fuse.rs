@@ -94,7 +94,7 @@ fn meta_algorithm(word: &str) -> Result<Algorithm, StageError> {
     ]);
     Spec::from_params(&params)
         .map(|s| s.algorithm)
-        .map_err(|mut e| e.remove(0))
+        .map_err(StageError::first)
 }
 
 fn method(params: &Params) -> Result<FuseMethod, StageError> {

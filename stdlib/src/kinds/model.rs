@@ -64,7 +64,7 @@ impl StageKind for ModelKind {
     }
 
     fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError> {
-        let spec = Spec::from_params(ctx.params).map_err(|mut errors| errors.remove(0))?;
+        let spec = Spec::from_params(ctx.params).map_err(StageError::first)?;
         let frame = ctx.frame("input")?;
         let seed = seed_of(ctx.params, ctx.seed);
         let trained = spec

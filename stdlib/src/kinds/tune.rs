@@ -262,7 +262,7 @@ impl StageKind for Tune {
     }
 
     fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError> {
-        let plan = plan(ctx.params).map_err(|mut e| e.remove(0))?;
+        let plan = plan(ctx.params).map_err(StageError::first)?;
         let frame = ctx.frame("input")?;
         let seed = seed_of(ctx.params, ctx.seed);
         let training = plan

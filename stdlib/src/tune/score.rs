@@ -35,8 +35,8 @@ pub struct Scorer<'a> {
 impl Scorer<'_> {
     /// The specification of one configuration.
     pub fn spec(&self, config: &Config) -> Result<Spec, StageError> {
-        Spec::from_params(&trial_params(self.base, self.space, config)).map_err(|mut e| {
-            let first = e.remove(0);
+        Spec::from_params(&trial_params(self.base, self.space, config)).map_err(|e| {
+            let first = StageError::first(e);
             StageError::new(format!(
                 "configuration {}: {}",
                 self.space.describe(config),
