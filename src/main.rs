@@ -1,6 +1,6 @@
 //! The `aimass` command line.
 //!
-//! Exit codes (DESIGN.md): 0 success; 1 a stage failed or a quality gate was not met; 2 the
+//! Exit codes (README.md, "Commands"): 0 success; 1 a stage failed or a quality gate was not met; 2 the
 //! pipeline file or the command line is invalid.
 
 mod cli;
