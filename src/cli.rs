@@ -169,7 +169,8 @@ pub struct RunArgs {
     pub plugins: PluginArgs,
 }
 
-/// How plugin libraries are loaded and called.
+/// How the pipeline is loaded: where it may write, and how plugin libraries are loaded and
+/// called.
 #[derive(clap::Args, Clone, Default)]
 pub struct PluginArgs {
     /// Run every plugin call in a child process: a plugin that crashes fails only its stage.
@@ -178,6 +179,10 @@ pub struct PluginArgs {
     /// Fail a plugin call that has not returned after this long: 30s, 5m, 500ms.
     #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
     pub stage_timeout: Option<std::time::Duration>,
+    /// Let the pipeline write outside its own directory (an absolute or `../` deploy `to`,
+    /// or a symlink that leads out).
+    #[arg(long, env = "AIMASS_ALLOW_OUTSIDE_PROJECT")]
+    pub allow_outside_project: bool,
 }
 
 #[derive(Subcommand)]

@@ -67,6 +67,7 @@ pub fn checked(
     plugin_args: &crate::cli::PluginArgs,
 ) -> Result<(SourceFile, ir::Pipeline, Workflow), i32> {
     let (src, pipeline) = parse(path)?;
+    aimass_stdlib::paths::allow_outside_project(plugin_args.allow_outside_project);
     let pipeline = aimass_engine::check::apply_overrides(&pipeline, sets).map_err(|errors| {
         for e in errors {
             emit(e);
@@ -84,6 +85,16 @@ pub fn checked(
         INVALID
     })?;
     Ok((src, pipeline, workflow))
+}
+
+/// [`checked`] for a command that writes nothing the pipeline says (graph, metrics, show,
+/// cache gc): where the pipeline would write is not its concern.
+pub fn checked_read_only(path: &Path) -> Result<(SourceFile, ir::Pipeline, Workflow), i32> {
+    let args = crate::cli::PluginArgs {
+        allow_outside_project: true,
+        ..Default::default()
+    };
+    checked(path, &[], &args)
 }
 
 /// The run options for a checked workflow: project and cache directories, `--only` checked.

@@ -55,7 +55,7 @@ pub fn run(command: CacheCommand) -> i32 {
                     }
                 };
                 keep.extend(lock.stages.values().map(|s| s.key.clone()));
-                let (_, _, workflow) = match load::checked(file, &[], &Default::default()) {
+                let (_, _, workflow) = match load::checked_read_only(file) {
                     Ok(w) => w,
                     Err(code) => return code,
                 };

@@ -4,7 +4,7 @@ use crate::cli::GraphFormat;
 use crate::load;
 
 pub fn run(file: &Path, format: GraphFormat) -> i32 {
-    match load::checked(file, &[], &Default::default()) {
+    match load::checked_read_only(file) {
         Ok((_, _, workflow)) => {
             let text = match format {
                 GraphFormat::Dot => workflow.to_dot(),

@@ -13,7 +13,7 @@ use crate::cli::OutputFormat;
 use crate::load;
 
 pub fn run(file: &Path, diff: bool, format: OutputFormat, cache_dir: Option<&Path>) -> i32 {
-    let (_, _, workflow) = match load::checked(file, &[], &Default::default()) {
+    let (_, _, workflow) = match load::checked_read_only(file) {
         Ok(w) => w,
         Err(code) => return code,
     };

@@ -32,7 +32,11 @@ pub struct Args {
 const NOT_YET: i32 = 1;
 
 pub fn run(args: &Args) -> i32 {
-    let (_, _, workflow) = match load::checked(&args.file, &[], &args.plugins) {
+    let plugins = crate::cli::PluginArgs {
+        allow_outside_project: true,
+        ..args.plugins.clone()
+    };
+    let (_, _, workflow) = match load::checked(&args.file, &[], &plugins) {
         Ok(w) => w,
         Err(code) => return code,
     };

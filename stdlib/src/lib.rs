@@ -5,6 +5,7 @@ pub mod data;
 pub mod estimator;
 pub mod kinds;
 pub mod ml;
+pub mod paths;
 pub mod tune;
 
 pub use kinds::registry;

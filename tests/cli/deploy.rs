@@ -298,3 +298,68 @@ fn a_name_that_is_not_a_directory_name_is_a_check_error() {
     assert!(out.stderr.contains("aimass::deploy::param"), "{out:?}");
     assert!(out.stderr.contains("plain directory name"), "{out:?}");
 }
+
+/// A pipeline cannot deploy outside its directory, by an absolute path, by `..` or by a
+/// symlink, unless the user passes --allow-outside-project.
+#[test]
+fn deploy_stays_inside_the_project_unless_allowed() {
+    let outside = tempfile::tempdir().unwrap();
+    let p = Project::new();
+    p.file("data.csv", small_csv());
+    let abs = outside.path().join("models");
+    for (to, why) in [
+        (abs.to_string_lossy().to_string(), "is an absolute path"),
+        (
+            "../models".to_string(),
+            "climbs out of the project with `..`",
+        ),
+    ] {
+        p.file(
+            "ship.aim",
+            SMALL.replace("to = \"out\"", &format!("to = {to:?}")),
+        );
+        let check = p.run(&["check", "ship.aim"]);
+        assert_eq!(check.code, 2, "{to}: {check:?}");
+        assert!(check.stderr.contains(why), "{to}: {}", check.stderr);
+        assert!(
+            check.stderr.contains("aimass::path::outside"),
+            "{}",
+            check.stderr
+        );
+        assert!(
+            check.stderr.contains("--allow-outside-project"),
+            "{}",
+            check.stderr
+        );
+    }
+    // Allowed, the absolute path is written.
+    p.file(
+        "ship.aim",
+        SMALL.replace("to = \"out\"", &format!("to = {:?}", abs.to_string_lossy())),
+    );
+    let run = p.run(&["run", "ship.aim", "--allow-outside-project", "--quiet"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(abs.join("ship").join("v1").join("manifest.json").exists());
+    // A symlink in the project that leads out fails the stage at run time.
+    #[cfg(unix)]
+    {
+        let elsewhere = outside.path().join("elsewhere");
+        std::fs::create_dir(&elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, p.path("linked")).unwrap();
+        p.file(
+            "link.aim",
+            SMALL.replace("to = \"out\"", "to = \"linked/models\""),
+        );
+        let out = p.run(&["run", "link.aim", "--quiet"]);
+        assert_eq!(out.code, 1, "{out:?}");
+        assert!(
+            out.stderr.contains("through a symbolic link"),
+            "{}",
+            out.stderr
+        );
+        assert!(
+            std::fs::read_dir(&elsewhere).unwrap().next().is_none(),
+            "nothing written"
+        );
+    }
+}

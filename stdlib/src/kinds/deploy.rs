@@ -83,6 +83,7 @@ impl StageKind for Deploy {
         ["name", "version"]
             .iter()
             .filter_map(|p| check_component(params, p))
+            .chain(crate::paths::check_inside(params, "to"))
             .collect()
     }
 
@@ -102,7 +103,14 @@ impl StageKind for Deploy {
         let to = params.str("to").unwrap_or(".");
         let manifest = Manifest::new(name, &version, &model, &artifact.bytes, metrics.clone());
         let root = Path::new(to).join(name);
-        let written = bundle::write(&ctx.project_dir.join(&root), &manifest, &artifact.bytes)
+        let dir = crate::paths::resolve_inside(ctx.project_dir, &root).map_err(|e| {
+            let e = StageError::new(e).code("aimass::path::outside");
+            match params.get("to") {
+                Some(v) => e.at(v.span, "the bundle goes here"),
+                None => e,
+            }
+        })?;
+        let written = bundle::write(&dir, &manifest, &artifact.bytes)
             .map_err(|e| point_at(e, params, "to", "the bundle goes here"))?;
         let shown = |p: &Path| p.to_string_lossy().replace('\\', "/");
         let report = json!({
