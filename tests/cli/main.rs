@@ -7,6 +7,7 @@ mod check;
 mod compile_c;
 mod corpus;
 mod deploy;
+mod determinism;
 mod fmt;
 mod guide;
 mod harness;
