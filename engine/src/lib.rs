@@ -5,6 +5,7 @@
 //! [`Registry`].
 
 pub mod artifact;
+pub mod atomic;
 pub mod cache;
 pub mod check;
 pub mod graph;

@@ -95,8 +95,6 @@ impl LockFile {
         if std::fs::read_to_string(path).ok().as_deref() == Some(json.as_str()) {
             return Ok(());
         }
-        let tmp = path.with_extension(format!("lock.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, json)?;
-        std::fs::rename(&tmp, path)
+        crate::atomic::write_file(path, json.as_bytes())
     }
 }

@@ -47,9 +47,7 @@ impl RunRecord {
         std::fs::create_dir_all(runs_dir)?;
         let path = runs_dir.join(format!("{}-{}.json", self.started, std::process::id()));
         let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, json)?;
-        std::fs::rename(&tmp, &path)?;
+        crate::atomic::write_file(&path, &json)?;
         Ok(path)
     }
 

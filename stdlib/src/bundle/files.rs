@@ -40,11 +40,5 @@ pub fn read_if_exists(path: &Path) -> Result<Option<Vec<u8>>, StageError> {
 /// Writes `bytes` to `path` through a temporary file in the same directory and a rename,
 /// so a reader sees the old file or the new one, never a part.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StageError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(temp_name("file"));
-    std::fs::write(&tmp, bytes).map_err(|e| io_error("write", &tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io_error("write", path, e)
-    })
+    aimass_engine::atomic::write_file(path, bytes).map_err(|e| io_error("write", path, e))
 }

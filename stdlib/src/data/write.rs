@@ -62,12 +62,8 @@ pub fn write_frame(df: &mut DataFrame, path: &Path, format: FileFormat) -> Resul
 
 /// Writes raw bytes (a model's or metrics' JSON) to `path`, atomically.
 pub fn write_bytes(bytes: &[u8], path: &Path) -> Result<(), String> {
-    let fail = |e: &dyn std::fmt::Display| format!("cannot write {}: {e}", path.display());
-    let mut tmp = tempfile::NamedTempFile::new_in(parent(path)).map_err(|e| fail(&e))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| fail(&e))?;
-    tmp.persist(path).map(|_| ()).map_err(|e| fail(&e.error))
+    aimass_engine::atomic::write_file(path, bytes)
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// The rows as a JSON array of objects (column name to value), as `--format json` prints
