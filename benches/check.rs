@@ -69,7 +69,7 @@ fn main() {
                 Err(e) => panic!("{}", aimass_dsl::render::plain(&e)),
             };
             times.push(t.elapsed());
-            stages = wf.graph.node_count();
+            stages = wf.graph().node_count();
         }
         println!(
             "parse+check {name}: {stages} stages, {} bytes: median {:.2} ms",

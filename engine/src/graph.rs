@@ -41,17 +41,41 @@ pub struct EdgeInfo {
     pub span: Span,
 }
 
+/// Sealed: only the checker makes one, and nothing changes it afterwards (the scheduler
+/// relies on what was checked), so its parts are read through the accessors below.
 pub struct Workflow {
-    pub name: String,
+    pub(crate) name: String,
     /// The file the workflow was read from, for diagnostics at run time.
-    pub source: SourceFile,
-    pub seed: u64,
-    pub graph: DiGraph<StageNode, EdgeInfo>,
+    pub(crate) source: SourceFile,
+    pub(crate) seed: u64,
+    pub(crate) graph: DiGraph<StageNode, EdgeInfo>,
     /// Topological order; among stages ready at the same time, the order written.
-    pub order: Vec<NodeIndex>,
+    pub(crate) order: Vec<NodeIndex>,
 }
 
 impl Workflow {
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The file the workflow was read from.
+    pub fn source(&self) -> &SourceFile {
+        &self.source
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn graph(&self) -> &DiGraph<StageNode, EdgeInfo> {
+        &self.graph
+    }
+
+    /// Topological order; among stages ready at the same time, the order written.
+    pub fn order(&self) -> &[NodeIndex] {
+        &self.order
+    }
+
     /// `None` if the graph has a cycle (the checker reports cycles before sealing).
     pub(crate) fn seal(
         name: String,

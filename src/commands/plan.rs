@@ -29,7 +29,10 @@ pub fn run(args: &RunArgs) -> i32 {
                     }),
                 })
                 .collect();
-            println!("{}", json!({ "pipeline": workflow.name, "stages": items }));
+            println!(
+                "{}",
+                json!({ "pipeline": workflow.name(), "stages": items })
+            );
         }
         OutputFormat::Text => {
             let w = lines.iter().map(|l| l.stage.len()).max().unwrap_or(5);

@@ -54,7 +54,7 @@ pub fn run(args: &RunArgs) -> i32 {
 fn update_lock(file: &std::path::Path, workflow: &aimass_engine::Workflow, outcome: &RunOutcome) {
     let path = LockFile::path_for(file);
     let mut lock = crate::load::lock_or_warn(file);
-    lock.pipeline = workflow.name.clone();
+    lock.pipeline = workflow.name().to_string();
     let names: std::collections::BTreeSet<&str> = workflow.stage_names().collect();
     lock.stages.retain(|name, _| names.contains(name.as_str()));
     for (name, entry) in &outcome.entries {

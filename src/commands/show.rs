@@ -54,7 +54,7 @@ pub fn run(args: &Args) -> i32 {
         );
         return INVALID;
     };
-    let sig = workflow.graph[node].kind.signature();
+    let sig = workflow.graph()[node].kind.signature();
     let outputs: Vec<String> = sig.outputs.iter().map(|o| o.name.clone()).collect();
     let port = match port {
         Some(p) if outputs.iter().any(|o| o == p) => p.to_string(),

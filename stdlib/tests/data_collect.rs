@@ -207,11 +207,11 @@ fn a_misspelt_file_or_column_gets_a_suggestion() {
 fn source_files_expand_the_glob_for_the_cache_key() {
     let (wf, params) = params(&pipeline("collect", r#"source = "parts/*.csv""#));
     let idx = wf
-        .graph
+        .graph()
         .node_indices()
-        .find(|&i| wf.graph[i].name == "s")
+        .find(|&i| wf.graph()[i].name == "s")
         .unwrap();
-    let files = wf.graph[idx]
+    let files = wf.graph()[idx]
         .kind
         .source_files(&params, &fixtures())
         .unwrap();

@@ -97,12 +97,12 @@ fn the_two_forms_of_the_example_mean_the_same() {
     )
     .unwrap();
     let params = |w: &aimass_engine::Workflow| -> Vec<(String, String)> {
-        w.order
+        w.order()
             .iter()
             .map(|n| {
                 (
-                    w.graph[*n].name.clone(),
-                    w.graph[*n].params.canonical().to_string(),
+                    w.graph()[*n].name.clone(),
+                    w.graph()[*n].params.canonical().to_string(),
                 )
             })
             .collect()

@@ -60,11 +60,11 @@ pub fn check_errors(text: &str) -> Vec<(String, String, String)> {
 pub fn params(text: &str) -> (Workflow, Params) {
     let wf = check(text).unwrap_or_else(|e| panic!("{e:?}"));
     let idx = wf
-        .graph
+        .graph()
         .node_indices()
-        .find(|&i| wf.graph[i].name == "s")
+        .find(|&i| wf.graph()[i].name == "s")
         .unwrap();
-    let p = wf.graph[idx].params.clone();
+    let p = wf.graph()[idx].params.clone();
     (wf, p)
 }
 
@@ -78,11 +78,11 @@ pub fn run(
     let text = pipeline(kind, body);
     let (wf, params) = params(&text);
     let idx = wf
-        .graph
+        .graph()
         .node_indices()
-        .find(|&i| wf.graph[i].name == "s")
+        .find(|&i| wf.graph()[i].name == "s")
         .unwrap();
-    let kind = wf.graph[idx].kind.clone();
+    let kind = wf.graph()[idx].kind.clone();
     let inputs: BTreeMap<String, Vec<Artifact>> = inputs
         .iter()
         .map(|(n, f)| (n.to_string(), vec![Artifact::Frame(f.clone())]))

@@ -109,11 +109,11 @@ pub fn pipeline(kind: &str, body: &str) -> String {
 pub fn params_of(text: &str) -> (Workflow, Params) {
     let wf = workflow(text);
     let idx = wf
-        .graph
+        .graph()
         .node_indices()
-        .find(|&i| wf.graph[i].name == "s")
+        .find(|&i| wf.graph()[i].name == "s")
         .unwrap();
-    let p = wf.graph[idx].params.clone();
+    let p = wf.graph()[idx].params.clone();
     (wf, p)
 }
 
@@ -126,11 +126,11 @@ pub fn run_stage(
     let text = pipeline(kind, body);
     let (wf, params) = params_of(&text);
     let idx = wf
-        .graph
+        .graph()
         .node_indices()
-        .find(|&i| wf.graph[i].name == "s")
+        .find(|&i| wf.graph()[i].name == "s")
         .unwrap();
-    let kind = wf.graph[idx].kind.clone();
+    let kind = wf.graph()[idx].kind.clone();
     let inputs: BTreeMap<String, Vec<Artifact>> = inputs
         .into_iter()
         .map(|(n, a)| (n.to_string(), vec![a]))
@@ -151,10 +151,10 @@ pub fn verdict(kind: &str, body: &str, outputs: &Outputs) -> (String, Vec<StageE
     let text = pipeline(kind, body);
     let (wf, params) = params_of(&text);
     let idx = wf
-        .graph
+        .graph()
         .node_indices()
-        .find(|&i| wf.graph[i].name == "s")
+        .find(|&i| wf.graph()[i].name == "s")
         .unwrap();
-    let errors = wf.graph[idx].kind.verdict(&params, outputs);
+    let errors = wf.graph()[idx].kind.verdict(&params, outputs);
     (text, errors)
 }
