@@ -112,14 +112,14 @@ fn classifies_with_probabilities_that_sum_to_one() {
 
 /// A smooth target on a scale of hundreds and a feature in thousands: the inputs and the
 /// target are standardised inside, and the predictions come back on the target's scale.
+/// The target has no noise, so next to no shrinkage (`l2 = 0.0001`): the default `l2 = 3`
+/// is for noisy tabular rows and smooths this curve to an RMSE of about 13.
 #[test]
 fn regresses_a_known_function_on_its_own_scale() {
     let df = frame(1500);
     let test = frame(1800).slice(1500, 300);
     let m = trained(
-        &format!(
-            "input = raw, target = \"wave\", task = regression, features = [\"a\", \"b\"], algorithm = mlp, learning_rate = 0.01, epochs = 300"
-        ),
+        "input = raw, target = \"wave\", task = regression, features = [\"a\", \"b\"], algorithm = mlp, learning_rate = 0.01, l2 = 0.0001, epochs = 300",
         &df,
     );
     let Fitted::Mlp(fit) = &m.fitted else {
@@ -200,7 +200,7 @@ fn a_model_read_back_predicts_bit_for_bit() {
     let back = TrainedModel::from_artifact(&m).unwrap();
     assert_eq!(back.to_artifact().unwrap(), m, "bytes survive a round trip");
     assert!(
-        back.summary().starts_with("mlp(hidden = [64, 32], learning_rate = 0.001, l2 = 0.0001, batch_size = 200, epochs = 20, early_stopping = 0.1, patience = 10) -> band"),
+        back.summary().starts_with("mlp(hidden = [64, 32], learning_rate = 0.001, l2 = 3, batch_size = 200, epochs = 20, early_stopping = 0.1, patience = 20) -> band"),
         "{}",
         back.summary()
     );
@@ -231,8 +231,11 @@ fn early_stopping_stops() {
     let (n, best) = epochs(&format!("{base}, early_stopping = 0.2, patience = 5"));
     assert!(n < 60, "{n} epochs");
     assert!(best < n, "best epoch {best} of {n}");
-    let (n, best) = epochs(&format!("{base}, early_stopping = 0, patience = 400"));
-    assert_eq!((n, best), (400, 400), "without a stop, every epoch runs");
+    let (n, best) = epochs(
+        &format!("{base}, early_stopping = 0, patience = 100")
+            .replace("epochs = 400", "epochs = 40"),
+    );
+    assert_eq!((n, best), (40, 40), "without a stop, every epoch runs");
 }
 
 #[test]
@@ -241,6 +244,16 @@ fn check_reports_bad_mlp_parameters() {
         (
             "input = raw, target = \"y\", algorithm = mlp, hidden = [64, 0]",
             "`hidden`: a layer needs at least one unit, found 0",
+            "0",
+        ),
+        (
+            "input = raw, target = \"y\", algorithm = mlp, hidden = []",
+            "`hidden` lists no layers: an mlp needs at least one hidden layer",
+            "[]",
+        ),
+        (
+            "input = raw, target = \"y\", algorithm = mlp, learning_rate = 0",
+            "`learning_rate` must be above 0: steps of 0 never move the weights",
             "0",
         ),
         (
@@ -271,11 +284,24 @@ fn check_reports_bad_mlp_parameters() {
         assert_eq!(&errors[0].1, message, "{body}");
         assert_eq!(&errors[0].2, at, "{body}");
     }
-    let errors = check_errors(&pipeline(
-        "model",
-        "input = raw, target = \"y\", algorithm = mlp, hidden = [64, 32.5]",
-    ));
-    assert_eq!(errors.len(), 1, "{errors:?}");
+    // What the signature refuses: a width that is not whole, no rows per batch, no epochs,
+    // a negative step.
+    for (body, message) in [
+        ("hidden = [64, 32.5]", "`hidden`"),
+        ("batch_size = 0", "`batch_size` = 0 is out of range"),
+        ("epochs = 0", "`epochs` = 0 is out of range"),
+        (
+            "learning_rate = -0.1",
+            "`learning_rate` = -0.1 is out of range",
+        ),
+    ] {
+        let errors = check_errors(&pipeline(
+            "model",
+            &format!("input = raw, target = \"y\", algorithm = mlp, {body}"),
+        ));
+        assert_eq!(errors.len(), 1, "{body}: {errors:?}");
+        assert!(errors[0].1.contains(message), "{body}: {errors:?}");
+    }
     assert!(check_errors(&pipeline(
         "model",
         "input = raw, target = \"y\", algorithm = mlp, hidden = [16], learning_rate = 0.01, l2 = 0.001, batch_size = 64, epochs = 50, early_stopping = 10%, patience = 5, seed = 3"

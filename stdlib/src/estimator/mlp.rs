@@ -4,14 +4,22 @@
 //! training rows' means and standard deviations, kept in the model, so unscaled features
 //! train as well as scaled ones.
 //!
-//! Hyperparameters and defaults follow scikit-learn's `MLPClassifier` (`solver="adam"`):
-//! `hidden = [64, 32]` (`hidden_layer_sizes`, here (64, 32) rather than (100,)),
-//! `learning_rate = 0.001`, `l2 = 0.0001` (`alpha`), `batch_size = 200` (at most the rows),
-//! `epochs = 200` (`max_iter`), `patience = 10` (`n_iter_no_change`). One default differs:
-//! `early_stopping = 0.1` holds out that share of the rows (`validation_fraction`, stratified)
-//! and stops on their loss, keeping the best epoch's weights (scikit-learn's default is off,
-//! which on the telco example trains all 200 epochs into overfitting: test ROC AUC 0.77
-//! against 0.81 with it). `early_stopping = 0` stops on the training loss instead.
+//! Hyperparameters follow scikit-learn's `MLPClassifier` (`solver="adam"`): `hidden`
+//! (`hidden_layer_sizes`), `learning_rate = 0.001` (`learning_rate_init`), `l2` (`alpha`, on
+//! the same per-row scale), `batch_size = 200` (at most the rows), `epochs = 200`
+//! (`max_iter`), `patience` (`n_iter_no_change`). Three defaults differ, each for telco-like
+//! tabular data of a few thousand rows:
+//! - `hidden = [64, 32]` rather than (100,);
+//! - `early_stopping = 0.1` holds out that share of the rows (`validation_fraction`,
+//!   stratified) and stops on their *loss*, keeping the best epoch's weights (scikit-learn's
+//!   default trains on, into overfitting: test ROC AUC 0.77 on telco against 0.81);
+//! - `l2 = 3` and `patience = 20` rather than 0.0001 and 10: the best of a 3-fold CV grid
+//!   over l2 in {0.0001, 0.1, 1, 3, 10} x patience in {10, 20} on the telco training rows
+//!   (CV ROC AUC 0.848 against 0.836 with scikit-learn's; l2 = 10 scored 0.847). The
+//!   penalty is scikit-learn's: `l2 / (2 n)` times the squared weights on each batch of `n`
+//!   rows. The longer patience outlasts the noise of a small validation share.
+//!
+//! `early_stopping = 0` stops on the training loss instead.
 
 use aimass_engine::{PKind, ParamSig, ParamValue, Params, StageError, Ty};
 use ndarray::{Array2, ArrayView2};
@@ -24,10 +32,10 @@ use crate::ml::mlp::{self, Head, MlpError, MlpParams, Network, Standardizer, Tru
 
 pub const HIDDEN: [usize; 2] = [64, 32];
 pub const LEARNING_RATE: f64 = 0.001;
-pub const L2: f64 = 0.0001;
+pub const L2: f64 = 3.0;
 pub const BATCH_SIZE: usize = 200;
 pub const EPOCHS: usize = 200;
-pub const PATIENCE: usize = 10;
+pub const PATIENCE: usize = 20;
 pub const EARLY_STOPPING: f64 = 0.1;
 
 /// The hyperparameters `mlp` takes.
@@ -52,18 +60,18 @@ pub fn hyperparam_sigs() -> Vec<ParamSig> {
             "hidden",
             Ty::list(Ty::Int),
             "mlp: hidden layer widths, input side first (default [64, 32])",
-        )
-        .bounds(1.0, 100000.0),
+        ),
         ParamSig::optional(
             "learning_rate",
             Ty::Float,
             "mlp: Adam's step size (default 0.001)",
         )
-        .bounds(1e-9, 10.0),
+        // 0 passes the bounds so that `param_errors` can say why it is refused.
+        .bounds(0.0, 10.0),
         ParamSig::optional(
             "l2",
             Ty::Float,
-            "mlp: L2 penalty on the weights, as scikit-learn's alpha (default 0.0001)",
+            "mlp: L2 penalty on the weights, as scikit-learn's alpha (default 3)",
         )
         .bounds(0.0, 1e12),
         ParamSig::optional(
@@ -86,7 +94,7 @@ pub fn hyperparam_sigs() -> Vec<ParamSig> {
         ParamSig::optional(
             "patience",
             Ty::Int,
-            "mlp: epochs without improvement before training stops (default 10)",
+            "mlp: epochs without improvement before training stops (default 20)",
         )
         .bounds(1.0, 1e6),
         ParamSig::optional(
@@ -169,11 +177,22 @@ fn widths(v: &ParamValue) -> Option<Vec<usize>> {
         .collect()
 }
 
-/// What the signature cannot say: a layer of no units, an early-stopping share that leaves
-/// nothing to train on.
+/// What the signature cannot say: no hidden layer, a layer of no units, a step size of 0, an
+/// early-stopping share that leaves nothing to train on.
 pub fn param_errors(params: &Params) -> Vec<StageError> {
     let mut errors = Vec::new();
-    if let Some(items) = params.get("hidden").and_then(ParamValue::as_list) {
+    let hidden = params.get("hidden");
+    if let Some(v) = hidden.filter(|v| v.as_list().is_some_and(<[ParamValue]>::is_empty)) {
+        // With no hidden layer the network is a logistic (or linear) regression: say so
+        // rather than train one under another name.
+        errors.push(
+            StageError::new("`hidden` lists no layers: an mlp needs at least one hidden layer")
+                .code(CODE)
+                .at(v.span, "no layers")
+                .help("write the widths of the hidden layers, e.g. `hidden = [64, 32]`; with none, use `algorithm = logistic` (or `linear`)"),
+        );
+    }
+    if let Some(items) = hidden.and_then(ParamValue::as_list) {
         for w in items {
             if !matches!(w.kind, PKind::Int(i) if i >= 1) {
                 errors.push(
@@ -186,6 +205,18 @@ pub fn param_errors(params: &Params) -> Vec<StageError> {
                     .help("write the widths of the hidden layers, e.g. `hidden = [64, 32]`"),
                 );
             }
+        }
+    }
+    if let Some(v) = params.get("learning_rate") {
+        if v.as_float().is_some_and(|f| f <= 0.0) {
+            errors.push(
+                StageError::new(
+                    "`learning_rate` must be above 0: steps of 0 never move the weights",
+                )
+                .code(CODE)
+                .at(v.span, "this step size")
+                .help("Adam's usual step size is `learning_rate = 0.001`"),
+            );
         }
     }
     if let Some(v) = params.get("early_stopping") {
