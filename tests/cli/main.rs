@@ -10,6 +10,7 @@ mod deploy;
 mod fmt;
 mod guide;
 mod harness;
+mod mlp;
 mod plugins;
 mod run;
 mod tune;
