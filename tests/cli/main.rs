@@ -11,6 +11,7 @@ mod determinism;
 mod fmt;
 mod guide;
 mod harness;
+mod mlp;
 mod plugins;
 mod run;
 mod show;

@@ -15,6 +15,7 @@ use super::error::{EstimatorError, Result};
 use super::external::{self, ExternalEstimator, FitRequest, PredictRequest};
 use super::forest::{tree_params, Forest};
 use super::logistic::Logistic;
+use super::mlp::Mlp;
 use super::spec::{Algorithm, PluginAlgorithm, TreeLimits};
 use crate::ml::{ClassTree, Presorted, RegressionTree};
 
@@ -45,6 +46,7 @@ pub enum Fitted {
     RegressionTree(RegressionTree),
     /// k-means centroids, one row per segment.
     Kmeans(Array2<f64>),
+    Mlp(Mlp),
     Ensemble(Box<EnsembleFit>),
     Plugin(Box<PluginFit>),
 }
@@ -193,6 +195,7 @@ impl Fitted {
                     .map_err(|e| err(&e))?;
                 Ok(Fitted::Kmeans(fit.centroids().clone()))
             }
+            (Algorithm::Mlp(m), target) => Ok(Fitted::Mlp(Mlp::fit(m, x, target, seed)?)),
             (Algorithm::Ensemble(e), target) => Ok(Fitted::Ensemble(Box::new(
                 super::ensemble::fit(e, x, target, seed)?,
             ))),
@@ -211,6 +214,7 @@ impl Fitted {
             Fitted::Linear(l) => Some(l.coef.len()),
             Fitted::RegressionTree(t) => Some(t.n_features()),
             Fitted::Kmeans(c) => Some(c.ncols()),
+            Fitted::Mlp(m) => Some(m.n_features()),
             Fitted::Ensemble(e) => e.n_features(),
             Fitted::Plugin(p) => Some(p.n_features),
         }
@@ -234,6 +238,7 @@ impl Fitted {
             Fitted::Linear(l) => Output::Values(x.dot(&l.coef) + l.intercept),
             Fitted::RegressionTree(t) => Output::Values(t.try_predict(&x).map_err(failed)?),
             Fitted::Kmeans(c) => Output::Segments(nearest(c, x)),
+            Fitted::Mlp(m) => m.predict(x),
             Fitted::Ensemble(e) => e.predict(x)?,
             Fitted::Plugin(p) => predict_plugin(p, x)?,
         })

@@ -13,7 +13,8 @@
 //! Algorithms: classification trees (`ml::ClassTree`, our CART: linfa-trees is far slower),
 //! random forests (bagged `ClassTree`s, see [`forest`]), logistic regression (linfa-logistic),
 //! Gaussian naive Bayes (linfa-bayes), linear and elastic-net regression (linfa-linear,
-//! linfa-elasticnet), regression trees (`ml::RegressionTree`) and k-means (linfa-clustering).
+//! linfa-elasticnet), regression trees (`ml::RegressionTree`), k-means (linfa-clustering) and
+//! feed-forward neural networks (`ml::mlp`, see [`mlp`]).
 //! Every fitted estimator is stored in our own serde form (coefficients, trees, centroids),
 //! so the model bytes are deterministic and do not change with linfa's internals.
 
@@ -28,6 +29,7 @@ pub mod labels;
 pub mod logistic;
 pub mod matrix;
 pub mod metric;
+pub mod mlp;
 mod prepare;
 pub mod scoring;
 pub mod spec;

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 use super::external::{self, ExternalEstimator, PluginRef};
+use super::mlp::{self, MlpSpec};
 
 use crate::ml::SplitCriterion;
 
@@ -122,6 +123,8 @@ pub enum Algorithm {
     ElasticNet(ElasticNetSpec),
     RegressionTree(TreeLimits),
     Kmeans(KmeansSpec),
+    /// A feed-forward neural network (classification or regression).
+    Mlp(MlpSpec),
     /// A `fuse` stage's ensemble of member algorithms.
     Ensemble(Box<super::ensemble::EnsembleSpec>),
     /// An estimator from a plugin library.
@@ -151,6 +154,7 @@ pub fn hyperparams_of(algorithm: &str) -> &'static [&'static str] {
         "elastic_net" => &["alpha", "l1_ratio", "max_iterations"],
         "regression_tree" => TREE,
         "kmeans" => &["k", "max_iterations", "seed"],
+        "mlp" => mlp::HYPERPARAMS,
         _ => &[],
     }
 }
@@ -187,6 +191,7 @@ impl Algorithm {
             Algorithm::ElasticNet(_) => "elastic_net",
             Algorithm::RegressionTree(_) => "regression_tree",
             Algorithm::Kmeans(_) => "kmeans",
+            Algorithm::Mlp(_) => "mlp",
             Algorithm::Ensemble(_) => "ensemble",
         }
     }
@@ -201,6 +206,7 @@ impl Algorithm {
                 Task::Regression
             }
             Algorithm::Kmeans(_) => Task::Segmentation,
+            Algorithm::Mlp(m) => m.task,
             Algorithm::Ensemble(e) => e.task,
             Algorithm::Plugin(p) => p.task,
         }
@@ -213,6 +219,7 @@ impl Algorithm {
             self,
             Algorithm::RandomForest(_)
                 | Algorithm::Kmeans(_)
+                | Algorithm::Mlp(_)
                 | Algorithm::Ensemble(_)
                 | Algorithm::Plugin(_)
         )
@@ -283,6 +290,7 @@ impl Algorithm {
             ),
             Algorithm::RegressionTree(l) => limits(l),
             Algorithm::Kmeans(k) => format!("k = {}, max_iterations = {}", k.k, k.max_iterations),
+            Algorithm::Mlp(m) => m.describe_args(),
             Algorithm::Ensemble(e) => return e.describe(),
             Algorithm::Plugin(p) => p
                 .params
@@ -355,6 +363,7 @@ impl Spec {
         }
         let task = match alg {
             "kmeans" => Task::Segmentation,
+            "mlp" => mlp::task_of(params),
             "linear" | "elastic_net" | "regression_tree" => Task::Regression,
             _ => Task::Classification,
         };
@@ -398,6 +407,9 @@ impl Spec {
                         .help("each tree needs at least one feature, e.g. `max_features = 0.5`"),
                 );
             }
+        }
+        if alg == "mlp" {
+            errors.extend(mlp::param_errors(params));
         }
         let algorithm = read_algorithm(alg, params);
         if !errors.is_empty() {
@@ -452,7 +464,12 @@ fn target_errors(
 
 /// Every hyperparameter name of any algorithm, built-in or plugin.
 pub fn all_hyperparam_names() -> Vec<String> {
-    let mut names: Vec<String> = ALL_HYPERPARAMS.iter().map(|s| s.to_string()).collect();
+    let mut names: Vec<String> = Vec::new();
+    for name in ALL_HYPERPARAMS.iter().chain(mlp::HYPERPARAMS) {
+        if !names.iter().any(|n| n == name) {
+            names.push(name.to_string());
+        }
+    }
     for e in external::all() {
         for p in e.hyperparams() {
             if !names.contains(&p.name) {
@@ -668,6 +685,7 @@ fn read_algorithm(alg: &str, params: &Params) -> Option<Algorithm> {
             max_iterations: u32::try_from(iterations(1000)).unwrap_or(u32::MAX),
         }),
         "regression_tree" => Algorithm::RegressionTree(tree_limits(params)),
+        "mlp" => Algorithm::Mlp(MlpSpec::from_params(params)),
         "kmeans" => Algorithm::Kmeans(KmeansSpec {
             k: usize_param(params, "k").unwrap_or(1),
             max_iterations: iterations(300),

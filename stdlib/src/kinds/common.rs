@@ -29,19 +29,26 @@ pub fn metric_ty() -> Ty {
     Ty::Call(calls)
 }
 
-pub const CLASSIFIERS: &[&str] = &["decision_tree", "logistic", "naive_bayes", "random_forest"];
-pub const REGRESSORS: &[&str] = &["linear", "elastic_net", "regression_tree"];
+pub const CLASSIFIERS: &[&str] = &[
+    "decision_tree",
+    "logistic",
+    "naive_bayes",
+    "random_forest",
+    "mlp",
+];
+pub const REGRESSORS: &[&str] = &["linear", "elastic_net", "regression_tree", "mlp"];
 pub const CLUSTERERS: &[&str] = &["kmeans"];
 
 /// The built-in algorithms and the plugin estimators registered in
 /// [`crate::estimator::external`] (`knn.knn`).
 pub fn algorithm_ty() -> Ty {
-    let mut all: Vec<String> = CLASSIFIERS
-        .iter()
-        .chain(REGRESSORS)
-        .chain(CLUSTERERS)
-        .map(|s| s.to_string())
-        .collect();
+    // An algorithm of two tasks (mlp) is listed once.
+    let mut all: Vec<String> = Vec::new();
+    for name in CLASSIFIERS.iter().chain(REGRESSORS).chain(CLUSTERERS) {
+        if !all.iter().any(|a| a == name) {
+            all.push(name.to_string());
+        }
+    }
     all.extend(external::all().iter().map(|e| e.name().to_string()));
     Ty::Word(all)
 }
@@ -107,7 +114,7 @@ pub fn hyperparams() -> Vec<ParamSig> {
 
 /// The built-in algorithms' hyperparameters.
 pub fn builtin_hyperparams() -> Vec<ParamSig> {
-    vec![
+    let mut sigs = vec![
         ParamSig::optional(
             "max_depth",
             Ty::Int,
@@ -167,7 +174,26 @@ pub fn builtin_hyperparams() -> Vec<ParamSig> {
             Ty::Int,
             "random_forest, kmeans: random seed (default: the pipeline's)",
         ),
-    ]
+    ];
+    merge(&mut sigs, crate::estimator::mlp::hyperparam_sigs());
+    sigs
+}
+
+/// Adds `more` to `sigs`; a name already declared keeps its declaration, with the doc
+/// appended (and either type when they differ).
+fn merge(sigs: &mut Vec<ParamSig>, more: Vec<ParamSig>) {
+    for p in more {
+        match sigs.iter_mut().find(|s| s.name == p.name) {
+            Some(s) => {
+                if s.ty != p.ty {
+                    s.ty = Ty::OneOf(vec![s.ty.clone(), p.ty.clone()]);
+                    s.bounds = None;
+                }
+                s.doc = format!("{}; {}", s.doc, p.doc);
+            }
+            None => sigs.push(p),
+        }
+    }
 }
 
 pub fn word(w: &str) -> ParamValue {

@@ -3,7 +3,8 @@
 //! misspelt name, a value of the wrong type or out of bounds, and an empty list.
 //!
 //! A dimension is a list of values, an integer range `2..12` or a float range `0.01..10.0`
-//! (both inclusive). A configuration is one value per dimension, in the order written.
+//! (both inclusive). A list-valued hyperparameter's values are lists:
+//! `hidden = [[32], [64, 32]]`. A configuration is one value per dimension, in the order written.
 
 use aimass_engine::{PKind, ParamSig, ParamValue, Params, StageError, Ty};
 use rand::RngCore;
@@ -290,6 +291,25 @@ fn one_value(sig: &ParamSig, v: &ParamValue) -> Result<ParamValue, String> {
                 "expected one of {}, found {}",
                 words.join(", "),
                 v.display()
+            )),
+        },
+        // A list-valued hyperparameter (`hidden`): each value to try is itself a list.
+        Ty::List(inner) => match &v.kind {
+            PKind::List(items) => {
+                let item_sig = ParamSig {
+                    ty: (**inner).clone(),
+                    ..sig.clone()
+                };
+                let items = items
+                    .iter()
+                    .map(|i| one_value(&item_sig, i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(ParamValue::new(PKind::List(items), v.span))
+            }
+            _ => Err(format!(
+                "expected a list, found {}: the space lists the values to try, e.g. `{} = [[32], [64, 32]]`",
+                v.display(),
+                sig.name
             )),
         },
         other => Err(format!("cannot search a parameter of type {other}")),
