@@ -47,6 +47,7 @@ pub enum Fitted {
     Kmeans(Array2<f64>),
     Ensemble(Box<EnsembleFit>),
     Plugin(Box<PluginFit>),
+    GradientBoosting(Box<crate::ml::gbdt::GbdtModel>),
 }
 
 /// A plugin estimator's fitted state: the plugin's own bytes (base64 in the model's JSON)
@@ -197,6 +198,9 @@ impl Fitted {
                 super::ensemble::fit(e, x, target, seed)?,
             ))),
             (Algorithm::Plugin(p), target) => fit_plugin(p, x, target, seed),
+            (Algorithm::GradientBoosting(g), target) => Ok(Fitted::GradientBoosting(Box::new(
+                super::gbdt::fit(g, x, target, seed)?,
+            ))),
             _ => Err(target_mismatch(alg)),
         }
     }
@@ -213,6 +217,7 @@ impl Fitted {
             Fitted::Kmeans(c) => Some(c.ncols()),
             Fitted::Ensemble(e) => e.n_features(),
             Fitted::Plugin(p) => Some(p.n_features),
+            Fitted::GradientBoosting(m) => Some(m.n_features),
         }
     }
 
@@ -236,6 +241,7 @@ impl Fitted {
             Fitted::Kmeans(c) => Output::Segments(nearest(c, x)),
             Fitted::Ensemble(e) => e.predict(x)?,
             Fitted::Plugin(p) => predict_plugin(p, x)?,
+            Fitted::GradientBoosting(m) => super::gbdt::predict(m, x)?,
         })
     }
 }

@@ -126,6 +126,8 @@ pub enum Algorithm {
     Ensemble(Box<super::ensemble::EnsembleSpec>),
     /// An estimator from a plugin library.
     Plugin(PluginAlgorithm),
+    /// Histogram gradient-boosted trees, classification or regression.
+    GradientBoosting(super::gbdt::GradientBoostingSpec),
 }
 
 /// Hyperparameters each algorithm accepts; any other is an error in `aimass check`.
@@ -151,6 +153,7 @@ pub fn hyperparams_of(algorithm: &str) -> &'static [&'static str] {
         "elastic_net" => &["alpha", "l1_ratio", "max_iterations"],
         "regression_tree" => TREE,
         "kmeans" => &["k", "max_iterations", "seed"],
+        super::gbdt::NAME => super::gbdt::HYPERPARAMS,
         _ => &[],
     }
 }
@@ -169,6 +172,13 @@ pub const ALL_HYPERPARAMS: &[&str] = &[
     "max_iterations",
     "k",
     "seed",
+    "learning_rate",
+    "max_leaves",
+    "subsample",
+    "colsample",
+    "max_bins",
+    "early_stopping",
+    "patience",
 ];
 
 /// Default share of features per tree of a random forest.
@@ -188,6 +198,7 @@ impl Algorithm {
             Algorithm::RegressionTree(_) => "regression_tree",
             Algorithm::Kmeans(_) => "kmeans",
             Algorithm::Ensemble(_) => "ensemble",
+            Algorithm::GradientBoosting(_) => super::gbdt::NAME,
         }
     }
 
@@ -203,6 +214,7 @@ impl Algorithm {
             Algorithm::Kmeans(_) => Task::Segmentation,
             Algorithm::Ensemble(e) => e.task,
             Algorithm::Plugin(p) => p.task,
+            Algorithm::GradientBoosting(g) => g.task,
         }
     }
 
@@ -215,6 +227,7 @@ impl Algorithm {
                 | Algorithm::Kmeans(_)
                 | Algorithm::Ensemble(_)
                 | Algorithm::Plugin(_)
+                | Algorithm::GradientBoosting(_)
         )
     }
 
@@ -284,6 +297,7 @@ impl Algorithm {
             Algorithm::RegressionTree(l) => limits(l),
             Algorithm::Kmeans(k) => format!("k = {}, max_iterations = {}", k.k, k.max_iterations),
             Algorithm::Ensemble(e) => return e.describe(),
+            Algorithm::GradientBoosting(g) => g.describe_args(),
             Algorithm::Plugin(p) => p
                 .params
                 .iter()
@@ -344,6 +358,9 @@ impl Spec {
         let alg = alg_value.as_str().unwrap_or_default();
         if let Some(ext) = external::get(alg) {
             return plugin_spec(ext.as_ref(), alg_value, params);
+        }
+        if alg == super::gbdt::NAME {
+            return super::gbdt::spec(alg_value, params);
         }
         let allowed = hyperparams_of(alg);
         for name in all_hyperparam_names() {
@@ -419,7 +436,7 @@ impl Spec {
 }
 
 /// A missing `target`, and a `positive` class on a model without classes.
-fn target_errors(
+pub(super) fn target_errors(
     alg: &str,
     task: Task,
     alg_value: &ParamValue,
@@ -593,7 +610,7 @@ fn plain_value(sig: &ParamSig, v: &ParamValue) -> Result<Json, String> {
     }
 }
 
-fn not_applicable(name: &str, v: &ParamValue, alg: &str, allowed: &[&str]) -> StageError {
+pub(super) fn not_applicable(name: &str, v: &ParamValue, alg: &str, allowed: &[&str]) -> StageError {
     let takes = if allowed.is_empty() {
         format!("`{alg}` takes no hyperparameters")
     } else {

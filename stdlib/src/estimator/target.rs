@@ -38,7 +38,9 @@ fn wrong_kind(spec: &Spec, name: &str, found: &str, suits: Task) -> EstimatorErr
         suits.name(),
         algorithms_for(suits).join(", ")
     );
-    if found.starts_with("integers") {
+    if algorithms_for(suits).contains(&alg) {
+        help = format!("`{alg}` does {} too: write `task = {}`", suits.name(), suits.name());
+    } else if found.starts_with("integers") {
         help.push_str(&format!(
             "; or write `task = {}` to use `{alg}` anyway",
             spec.task().name()

@@ -29,19 +29,31 @@ pub fn metric_ty() -> Ty {
     Ty::Call(calls)
 }
 
-pub const CLASSIFIERS: &[&str] = &["decision_tree", "logistic", "naive_bayes", "random_forest"];
-pub const REGRESSORS: &[&str] = &["linear", "elastic_net", "regression_tree"];
+pub const CLASSIFIERS: &[&str] = &[
+    "decision_tree",
+    "logistic",
+    "naive_bayes",
+    "random_forest",
+    "gradient_boosting",
+];
+pub const REGRESSORS: &[&str] = &[
+    "linear",
+    "elastic_net",
+    "regression_tree",
+    "gradient_boosting",
+];
 pub const CLUSTERERS: &[&str] = &["kmeans"];
 
 /// The built-in algorithms and the plugin estimators registered in
 /// [`crate::estimator::external`] (`knn.knn`).
 pub fn algorithm_ty() -> Ty {
-    let mut all: Vec<String> = CLASSIFIERS
-        .iter()
-        .chain(REGRESSORS)
-        .chain(CLUSTERERS)
-        .map(|s| s.to_string())
-        .collect();
+    let mut all: Vec<String> = Vec::new();
+    // An algorithm of two tasks is listed once.
+    for a in CLASSIFIERS.iter().chain(REGRESSORS).chain(CLUSTERERS) {
+        if !all.iter().any(|x| x == a) {
+            all.push(a.to_string());
+        }
+    }
     all.extend(external::all().iter().map(|e| e.name().to_string()));
     Ty::Word(all)
 }
@@ -120,8 +132,12 @@ pub fn builtin_hyperparams() -> Vec<ParamSig> {
             "trees: minimum rows to split a node",
         )
         .bounds(2.0, 1e9),
-        ParamSig::optional("min_samples_leaf", Ty::Int, "trees: minimum rows in a leaf")
-            .bounds(1.0, 1e9),
+        ParamSig::optional(
+            "min_samples_leaf",
+            Ty::Int,
+            "trees: minimum rows in a leaf (default 1; gradient_boosting 20)",
+        )
+        .bounds(1.0, 1e9),
         ParamSig::optional(
             "criterion",
             Ty::words(&["gini", "entropy"]),
@@ -130,7 +146,7 @@ pub fn builtin_hyperparams() -> Vec<ParamSig> {
         ParamSig::optional(
             "n_trees",
             Ty::Int,
-            "random_forest: number of trees (default 100)",
+            "random_forest, gradient_boosting: number of trees (boosting rounds) (default 100)",
         )
         .bounds(1.0, 100000.0),
         ParamSig::optional(
@@ -141,7 +157,7 @@ pub fn builtin_hyperparams() -> Vec<ParamSig> {
         ParamSig::optional(
             "l2",
             Ty::Float,
-            "logistic: L2 penalty on the summed log loss (default 1, as scikit-learn's C = 1)",
+            "logistic: L2 penalty on the summed log loss (default 1, as scikit-learn's C = 1); gradient_boosting: L2 penalty on leaf values (LightGBM's lambda_l2, default 0)",
         )
         .bounds(0.0, 1e12),
         ParamSig::optional(
@@ -165,8 +181,47 @@ pub fn builtin_hyperparams() -> Vec<ParamSig> {
         ParamSig::optional(
             "seed",
             Ty::Int,
-            "random_forest, kmeans: random seed (default: the pipeline's)",
+            "random_forest, kmeans, gradient_boosting: random seed (default: the pipeline's)",
         ),
+        ParamSig::optional(
+            "learning_rate",
+            Ty::Float,
+            "gradient_boosting: shrinkage of each tree (default 0.1)",
+        )
+        .bounds(1e-6, 1.0),
+        ParamSig::optional(
+            "max_leaves",
+            Ty::Int,
+            "gradient_boosting: leaves per tree, grown best-first (default 31)",
+        )
+        .bounds(2.0, 1e6),
+        ParamSig::optional(
+            "subsample",
+            Ty::Fraction,
+            "gradient_boosting: fraction of the rows each tree is grown on (default 1)",
+        ),
+        ParamSig::optional(
+            "colsample",
+            Ty::Fraction,
+            "gradient_boosting: fraction of the features each tree may split on (default 1)",
+        ),
+        ParamSig::optional(
+            "max_bins",
+            Ty::Int,
+            "gradient_boosting: histogram bins per feature (default 255)",
+        )
+        .bounds(2.0, 255.0),
+        ParamSig::optional(
+            "early_stopping",
+            Ty::Fraction,
+            "gradient_boosting: fraction of the training rows held out to stop boosting when their loss stops improving (default: off)",
+        ),
+        ParamSig::optional(
+            "patience",
+            Ty::Int,
+            "gradient_boosting: rounds without improvement before early stopping stops (default 10)",
+        )
+        .bounds(1.0, 1e6),
     ]
 }
 
