@@ -4,10 +4,11 @@ Reads OUT/{flights,telco,credit}_{train,test}.csv and OUT/aimass.json, written b
 `cargo bench -p aimass-stdlib --bench gbdt_fit -- OUT`, fits on each training part and scores
 test ROC AUC, then prints one table with aimass's numbers beside them.
 
-- flights: the exported rows are prepared (imputed, one-hot carrier/origin/dest). LightGBM is
-  fitted twice: on the same one-hot matrix, and on carrier/origin/dest folded back into pandas
-  categories (its native categorical splits). scikit-learn: HistGradientBoostingClassifier
-  (and GradientBoostingClassifier, 100 trees of depth 3, unless --no-slow).
+- flights: the exported rows are raw. LightGBM is fitted twice: on the reference preparation's
+  one-hot matrix, and on the raw rows with carrier/origin/dest as pandas categories (its
+  native categorical splits, missing values its own way). scikit-learn:
+  HistGradientBoostingClassifier (and GradientBoostingClassifier, 100 trees of depth 3,
+  unless --no-slow) on the one-hot matrix.
 - telco, credit: the exported rows are raw; both libraries get the reference preparation
   (median-impute + standardise numerics, mode-impute + one-hot categoricals, fitted on the
   training rows), and LightGBM also the raw rows with pandas categories and missing values.
@@ -40,7 +41,6 @@ SETS = {
     "telco": ("churn", "Yes"),
     "credit": ("Status", "bad"),
 }
-CATEGORICAL = ["carrier", "origin", "dest"]
 
 
 def lgbm(**kw):
@@ -55,16 +55,6 @@ def timed(model, X, y, Xt, yt):
     return fit, auc
 
 
-def fold_one_hot(df):
-    """carrier_AA, carrier_B6, ... back into one categorical column each."""
-    out = df.copy()
-    for cat in CATEGORICAL:
-        cols = [c for c in df.columns if c.startswith(cat + "_")]
-        out[cat] = df[cols].astype(float).idxmax(axis=1).str[len(cat) + 1:]
-        out = out.drop(columns=cols)
-    return out
-
-
 def read(out, name):
     target, positive = SETS[name]
     train = pd.read_csv(out / f"{name}_train.csv")
@@ -73,21 +63,29 @@ def read(out, name):
     return train, y, test, yt
 
 
+def categories(X, Xt):
+    """Non-numeric columns as pandas categories over the levels of both parts."""
+    Xc, Xtc = X.copy(), Xt.copy()
+    for c in Xc.columns:
+        if not pd.api.types.is_numeric_dtype(Xc[c]):
+            cats = sorted(set(Xc[c].dropna()) | set(Xtc[c].dropna()))
+            Xc[c] = pd.Categorical(Xc[c], categories=cats)
+            Xtc[c] = pd.Categorical(Xtc[c], categories=cats)
+    return Xc, Xtc
+
+
 def flights(out, slow):
     X, y, Xt, yt = read(out, "flights")
-    X, Xt = X.astype(np.float64), Xt.astype(np.float64)
+    ct = prep(X)
+    M, Mt = ct.transform(X), ct.transform(Xt)
     rows = {}
-    rows["LightGBM, one-hot matrix"] = timed(lgbm(), X, y, Xt, yt)
-    Xc, Xtc = fold_one_hot(X), fold_one_hot(Xt)
-    for c in CATEGORICAL:
-        cats = sorted(set(Xc[c]) | set(Xtc[c]))
-        Xc[c] = pd.Categorical(Xc[c], categories=cats)
-        Xtc[c] = pd.Categorical(Xtc[c], categories=cats)
+    rows["LightGBM, one-hot matrix"] = timed(lgbm(), M, y, Mt, yt)
+    Xc, Xtc = categories(X, Xt)
     rows["LightGBM, pandas categories"] = timed(lgbm(), Xc, y, Xtc, yt)
     rows["sklearn HistGradientBoosting"] = timed(
-        HistGradientBoostingClassifier(max_iter=100, early_stopping=False, random_state=0), X, y, Xt, yt)
+        HistGradientBoostingClassifier(max_iter=100, early_stopping=False, random_state=0), M, y, Mt, yt)
     if slow:
-        rows["sklearn GradientBoosting (depth 3)"] = timed(GradientBoostingClassifier(random_state=0), X, y, Xt, yt)
+        rows["sklearn GradientBoosting (depth 3)"] = timed(GradientBoostingClassifier(random_state=0), M, y, Mt, yt)
     return rows
 
 
@@ -107,12 +105,7 @@ def small(out, name):
     M, Mt = ct.transform(X), ct.transform(Xt)
     rows = {}
     rows["LightGBM, one-hot matrix"] = timed(lgbm(), M, y, Mt, yt)
-    Xc, Xtc = X.copy(), Xt.copy()
-    for c in Xc.columns:
-        if not pd.api.types.is_numeric_dtype(Xc[c]):
-            cats = sorted(set(Xc[c].dropna()) | set(Xtc[c].dropna()))
-            Xc[c] = pd.Categorical(Xc[c], categories=cats)
-            Xtc[c] = pd.Categorical(Xtc[c], categories=cats)
+    Xc, Xtc = categories(X, Xt)
     rows["LightGBM, pandas categories"] = timed(lgbm(), Xc, y, Xtc, yt)
     rows["sklearn GradientBoosting (depth 3)"] = timed(GradientBoostingClassifier(random_state=0), M, y, Mt, yt)
     rows["sklearn HistGradientBoosting"] = timed(
@@ -122,10 +115,8 @@ def small(out, name):
 
 def lightgbm_flights_rss(out):
     """Child process: one LightGBM flights fit (pandas categories), then its peak RSS."""
-    X, y, _, _ = read(out, "flights")
-    X = fold_one_hot(X.astype(np.float64))
-    for c in CATEGORICAL:
-        X[c] = X[c].astype("category")
+    X, y, Xt, _ = read(out, "flights")
+    X, _ = categories(X, Xt)
     lgbm().fit(X, y)
     print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 

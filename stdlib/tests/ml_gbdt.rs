@@ -6,6 +6,7 @@
 mod ml_support;
 
 use aimass_engine::Artifact;
+use aimass_stdlib::estimator::ensemble::EnsembleFit;
 use aimass_stdlib::estimator::{Fitted, TrainedModel};
 use ml_support::*;
 
@@ -22,13 +23,16 @@ fn model(dir: &std::path::Path, o: &aimass_engine::run::RunOutcome, stage: &str)
     }
 }
 
-fn pipeline() -> String {
+fn telco_pipeline() -> String {
     format!(
         "{TELCO_PREP}{}",
         r#"stage tree: model { input = tidy, target = "churn", positive = "Yes", algorithm = decision_tree }
 stage gb: model { input = tidy, target = "churn", positive = "Yes", algorithm = gradient_boosting }
 stage logit: model { input = tidy, target = "churn", positive = "Yes", algorithm = logistic }
 stage vote: fuse { models = [gb, logit], input = tidy, method = voting }
+stage boost: fuse { models = [tree], input = tidy, method = boosting(n = 60, depth = 3, learning_rate = 0.1) }
+stage boost_logit: fuse { models = [logit], input = tidy, method = boosting(n = 20, depth = 3, learning_rate = 0.1) }
+stage boost_eval: evaluate { model = boost, data = parts.test, metrics = [roc_auc] }
 stage tuned: tune {
   input = tidy, target = "churn", positive = "Yes", algorithm = gradient_boosting
   search = grid, cv = 3, metric = roc_auc
@@ -42,21 +46,25 @@ stage tuned_eval: evaluate { model = tuned, data = parts.test, metrics = [roc_au
     )
 }
 
-/// Telco, the reference preparation: test ROC AUC 0.8xx against the default tree's 0.65
-/// (scikit-learn's GradientBoostingClassifier scores 0.839 on its own split; see
-/// benches/gbdt for the comparison on these rows).
+/// Telco, the reference preparation: test ROC AUC 0.80 against the default tree's 0.65
+/// (31-leaf trees overfit 5,600 rows a little: LightGBM's 0.8025, scikit-learn's depth-3
+/// GradientBoostingClassifier 0.821 on these rows, benches/gbdt).
 #[test]
 fn telco_gradient_boosting_beats_the_tree_and_tunes_and_fuses() {
     let dir = telco_project();
-    let o = run_pipeline(dir.path(), &pipeline(), 2, false);
+    let o = run_pipeline(dir.path(), &telco_pipeline(), 2, false);
     assert!(o.success(), "{:?}", failures(&o));
     let d = dir.path();
     let tree = score(d, &o, "tree_eval");
     let gb = score(d, &o, "gb_eval");
     assert!(gb > tree + 0.1, "gradient boosting {gb} vs tree {tree}");
-    assert!(gb > 0.82, "gradient boosting test ROC AUC {gb}");
-    assert!(score(d, &o, "vote_eval") > 0.82);
-    assert!(score(d, &o, "tuned_eval") > 0.82);
+    // LightGBM with the same defaults scores 0.8025 on these rows (benches/gbdt).
+    assert!(gb > 0.79, "gradient boosting test ROC AUC {gb}");
+    // Averaged with the logistic model, and tuned to smaller trees, it does
+    // better than alone.
+    let (vote, tuned) = (score(d, &o, "vote_eval"), score(d, &o, "tuned_eval"));
+    assert!(vote > gb && vote > 0.81, "voting {vote}, alone {gb}");
+    assert!(tuned > gb, "tuned {tuned}, defaults {gb}");
 
     let m = model(d, &o, "gb");
     assert_eq!(m.spec.algorithm.name(), "gradient_boosting");
@@ -71,15 +79,36 @@ fn telco_gradient_boosting_beats_the_tree_and_tunes_and_fuses() {
         "{summary}"
     );
 
+    // `fuse method = boosting(...)` of trees runs on the histogram engine; of other
+    // members, the exact method.
+    let fitted = |stage: &str| match model(d, &o, stage).fitted {
+        Fitted::Ensemble(e) => *e,
+        _ => panic!("{stage} is not a fused model"),
+    };
+    let EnsembleFit::HistogramBoosting(b) = fitted("boost") else {
+        panic!("boosting of a tree is not histogram boosting")
+    };
+    assert_eq!(b.rounds(), 60);
+    assert!(b.trees.iter().all(|t| t.n_leaves() <= 8), "depth 3");
+    assert!(matches!(
+        fitted("boost_logit"),
+        EnsembleFit::Boosting { .. }
+    ));
+    let boost = score(d, &o, "boost_eval");
+    assert!(boost > 0.81, "fuse boosting of a tree {boost}");
+
     let trials = load(d, &o, "tuned", "trials");
     let t = trials.as_metrics().unwrap();
     assert_eq!(t["trials"].as_array().unwrap().len(), 4, "{t}");
 
     // From scratch on one thread: every output byte-identical.
-    let again = run_pipeline(d, &pipeline(), 1, true);
+    let again = run_pipeline(d, &telco_pipeline(), 1, true);
     for (stage, entry) in &o.entries {
         for (port, rec) in &entry.outputs {
-            assert_eq!(rec.hash, again.entries[stage].outputs[port].hash, "{stage}.{port}");
+            assert_eq!(
+                rec.hash, again.entries[stage].outputs[port].hash,
+                "{stage}.{port}"
+            );
         }
     }
 }
@@ -115,8 +144,25 @@ fn regression_needs_the_task_written_and_segmentation_is_refused() {
             "`early_stopping` must hold out a fraction in (0, 1), got 1",
             "1.0",
         ),
-        ("max_leaves = 1", "`max_leaves`: 1 is outside 2..1000000", "1"),
     ];
+    // Out of a parameter's declared bounds: the type checker's error (its label says the
+    // bounds; `check_errors` keeps no label for it).
+    for (extra, message) in [
+        ("max_leaves = 1", "`max_leaves` = 1 is out of range"),
+        (
+            "learning_rate = 0.0",
+            "`learning_rate` = 0.0 is out of range",
+        ),
+        ("max_bins = 256", "`max_bins` = 256 is out of range"),
+    ] {
+        let errors = check_errors(&text(extra));
+        assert!(
+            errors
+                .iter()
+                .any(|(code, m, _)| code == "check" && m == message),
+            "{extra}: {errors:?}"
+        );
+    }
     for (extra, message, at) in cases {
         let errors = check_errors(&text(extra));
         assert!(

@@ -8,6 +8,7 @@ mod compile_c;
 mod corpus;
 mod deploy;
 mod fmt;
+mod gbdt;
 mod guide;
 mod harness;
 mod plugins;

@@ -169,13 +169,76 @@ pub fn fit(
 /// Probabilities or numbers for rows of `x`.
 pub fn predict(model: &GbdtModel, x: ArrayView2<'_, f64>) -> Result<Output> {
     if !model.is_valid() {
-        return Err(EstimatorError::format(
-            "the gradient-boosted model's trees are damaged",
-        )
-        .help("retrain it (`aimass run` re-runs the model stage)"));
+        return Err(
+            EstimatorError::format("the gradient-boosted model's trees are damaged")
+                .help("retrain it (`aimass run` re-runs the model stage)"),
+        );
     }
     Ok(match model.predict(x) {
         Prediction::Proba(p) => Output::Proba(p),
         Prediction::Values(v) => Output::Values(v),
     })
+}
+
+/// Features shown in a boosted model's one-line summary.
+const SUMMARY_FEATURES: usize = 3;
+
+/// What `evaluate` adds to its report for a boosted model: every feature that was split
+/// on, by summed gain (with its share of the total and its split count), and a one-line
+/// `summary` that `aimass run` prints under the stage (the top features, and how many
+/// rounds early stopping kept). `None` for other models.
+pub fn report(model: &super::TrainedModel) -> Option<serde_json::Value> {
+    let super::Fitted::GradientBoosting(fit) = &model.fitted else {
+        return None;
+    };
+    let imp = &fit.importance;
+    let total: f64 = imp.gain.iter().sum();
+    let mut used: Vec<usize> = (0..imp.gain.len()).filter(|&f| imp.splits[f] > 0).collect();
+    // Most gain first; ties (exact) in feature order, so the report is deterministic.
+    used.sort_by(|&a, &b| imp.gain[b].total_cmp(&imp.gain[a]).then(a.cmp(&b)));
+    let name = |f: usize| {
+        model
+            .features
+            .get(f)
+            .map_or_else(|| format!("feature {f}"), |x| x.name.clone())
+    };
+    let share = |f: usize| {
+        if total > 0.0 {
+            imp.gain[f] / total
+        } else {
+            0.0
+        }
+    };
+    let importance: Vec<serde_json::Value> = used
+        .iter()
+        .map(|&f| {
+            serde_json::json!({
+                "feature": name(f),
+                "gain": imp.gain[f],
+                "gain_share": share(f),
+                "splits": imp.splits[f],
+            })
+        })
+        .collect();
+    let top: Vec<String> = used
+        .iter()
+        .take(SUMMARY_FEATURES)
+        .map(|&f| format!("{} {:.0}%", name(f), 100.0 * share(f)))
+        .collect();
+    let mut summary = format!(
+        "{} trees; most gain: {}",
+        fit.trees.len(),
+        if top.is_empty() {
+            "no split".to_string()
+        } else {
+            top.join(", ")
+        }
+    );
+    if let Some(s) = &fit.stopping {
+        summary.push_str(&format!(
+            "; early stopping kept {} of {} rounds",
+            s.rounds_kept, s.rounds_grown
+        ));
+    }
+    Some(serde_json::json!({ "importance": importance, "summary": summary }))
 }

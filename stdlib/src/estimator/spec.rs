@@ -610,7 +610,12 @@ fn plain_value(sig: &ParamSig, v: &ParamValue) -> Result<Json, String> {
     }
 }
 
-pub(super) fn not_applicable(name: &str, v: &ParamValue, alg: &str, allowed: &[&str]) -> StageError {
+pub(super) fn not_applicable(
+    name: &str,
+    v: &ParamValue,
+    alg: &str,
+    allowed: &[&str],
+) -> StageError {
     let takes = if allowed.is_empty() {
         format!("`{alg}` takes no hyperparameters")
     } else {

@@ -39,7 +39,11 @@ fn wrong_kind(spec: &Spec, name: &str, found: &str, suits: Task) -> EstimatorErr
         algorithms_for(suits).join(", ")
     );
     if algorithms_for(suits).contains(&alg) {
-        help = format!("`{alg}` does {} too: write `task = {}`", suits.name(), suits.name());
+        help = format!(
+            "`{alg}` does {} too: write `task = {}`",
+            suits.name(),
+            suits.name()
+        );
     } else if found.starts_with("integers") {
         help.push_str(&format!(
             "; or write `task = {}` to use `{alg}` anyway",

@@ -142,7 +142,15 @@ mod tests {
         assert_eq!(m.uppers, vec![1.5, 2.5, f64::INFINITY]);
         assert!(!m.has_missing);
         assert_eq!(m.n_bins(), 3);
-        for (v, b) in [(0.5, 0), (1.0, 0), (1.5, 0), (1.6, 1), (2.0, 1), (3.0, 2), (99.0, 2)] {
+        for (v, b) in [
+            (0.5, 0),
+            (1.0, 0),
+            (1.5, 0),
+            (1.6, 1),
+            (2.0, 1),
+            (3.0, 2),
+            (99.0, 2),
+        ] {
             assert_eq!(m.bin(v), b, "{v}");
         }
         // A missing value, never seen in training, goes with 0.
@@ -216,7 +224,11 @@ mod tests {
         for &v in &values {
             let b = m.bin(v);
             for t in 0..m.uppers.len() - 1 {
-                assert_eq!(v <= m.threshold(t), b <= t, "value {v} bin {b} threshold {t}");
+                assert_eq!(
+                    v <= m.threshold(t),
+                    b <= t,
+                    "value {v} bin {b} threshold {t}"
+                );
             }
         }
     }

@@ -114,9 +114,10 @@ pub fn fit(
             let grown = grower.grow(&gh, bag.clone(), &features, params.learning_rate);
             let leaf = &grown.tree.leaf;
             let sc = &mut scores[c];
-            for l in 0..grown.partition.n_leaves() {
+            // Leaf `l` of the tree holds the partition's rows of leaf `l`.
+            for (l, &value) in leaf.iter().enumerate() {
                 for &r in grown.partition.rows(l) {
-                    sc[r as usize] += leaf[l];
+                    sc[r as usize] += value;
                 }
             }
             if bag.len() < n_train {

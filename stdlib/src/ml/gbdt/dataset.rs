@@ -309,7 +309,12 @@ mod tests {
         let x = one_hot_matrix(300);
         let rows: Vec<usize> = (0..300).collect();
         let ds = Dataset::new(x.view(), &rows, 255);
-        assert_eq!(ds.groups.len(), 3, "{:?}", ds.groups.iter().map(|g| &g.features).collect::<Vec<_>>());
+        assert_eq!(
+            ds.groups.len(),
+            3,
+            "{:?}",
+            ds.groups.iter().map(|g| &g.features).collect::<Vec<_>>()
+        );
         let s2 = ds.slots[2].unwrap();
         let s3 = ds.slots[3].unwrap();
         let s4 = ds.slots[4].unwrap();

@@ -193,7 +193,10 @@ impl<'a> Grower<'a> {
                 }
             }
             let Some((leaf, _)) = pick else { break };
-            let s = leaves[leaf].split.take().expect("picked leaves have a split");
+            let s = leaves[leaf]
+                .split
+                .take()
+                .expect("picked leaves have a split");
             let parent_hist = leaves[leaf].hist.take();
             let depth = leaves[leaf].depth + 1;
             let node = tree.feature.len();

@@ -175,7 +175,10 @@ mod tests {
     #[test]
     fn feature_histograms_match_a_direct_count() {
         let (ds, grads) = data(5000);
-        assert!(ds.groups.len() < ds.n_features(), "the one-hot columns are bundled");
+        assert!(
+            ds.groups.len() < ds.n_features(),
+            "the one-hot columns are bundled"
+        );
         let all: Vec<u32> = (0..5000).collect();
         let some: Vec<u32> = (0..5000).filter(|i| i % 7 < 3).collect();
         for rows in [&all, &some] {
@@ -216,7 +219,14 @@ mod tests {
         let rows: Vec<u32> = (0..1000).collect();
         let mut wanted = vec![true; ds.groups.len()];
         wanted[0] = false;
-        let mut h = vec![Bin { grad: 1.0, hess: 1.0, count: 1 }; ds.hist_len];
+        let mut h = vec![
+            Bin {
+                grad: 1.0,
+                hess: 1.0,
+                count: 1
+            };
+            ds.hist_len
+        ];
         build(&ds, &wanted, &rows, &grads, &mut h);
         let g0 = &h[..ds.groups[0].n_bins];
         assert!(g0.iter().all(|b| *b == Bin::default()));

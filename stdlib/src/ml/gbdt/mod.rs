@@ -27,9 +27,9 @@ pub mod objective;
 pub mod params;
 pub mod partition;
 pub mod split;
-pub mod tree;
 #[cfg(test)]
 mod tests;
+pub mod tree;
 
 pub use boost::{fit, GbdtError};
 pub use model::{GbdtModel, Importance, Prediction, Stopping};

@@ -54,7 +54,7 @@ impl GbdtModel {
     pub fn is_valid(&self) -> bool {
         let k = self.objective.n_scores();
         self.init.len() == k
-            && self.trees.len() % k == 0
+            && self.trees.len().is_multiple_of(k)
             && self.importance.gain.len() == self.n_features
             && self.importance.splits.len() == self.n_features
             && self.trees.iter().all(|t| t.is_valid(self.n_features))

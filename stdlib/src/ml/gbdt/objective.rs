@@ -65,7 +65,9 @@ pub enum Objective {
     /// Two classes; the score is the log-odds of class 1.
     LogLoss,
     /// `classes` (more than two) classes; one score per class.
-    Softmax { classes: usize },
+    Softmax {
+        classes: usize,
+    },
     SquaredError,
 }
 
@@ -89,9 +91,9 @@ pub fn softmax(scores: &[f64], out: &mut [f64]) {
 impl Objective {
     pub fn for_labels(labels: Labels<'_>) -> Objective {
         match labels {
-            Labels::Classes { n_classes, .. } if n_classes > 2 => Objective::Softmax {
-                classes: n_classes,
-            },
+            Labels::Classes { n_classes, .. } if n_classes > 2 => {
+                Objective::Softmax { classes: n_classes }
+            }
             Labels::Classes { .. } => Objective::LogLoss,
             Labels::Values(_) => Objective::SquaredError,
         }
@@ -110,7 +112,8 @@ impl Objective {
         let n = labels.len().max(1) as f64;
         match (self, labels) {
             (Objective::LogLoss, Labels::Classes { y, .. }) => {
-                let p = (y.iter().filter(|&&c| c == 1).count() as f64 / n).clamp(1e-15, 1.0 - 1e-15);
+                let p =
+                    (y.iter().filter(|&&c| c == 1).count() as f64 / n).clamp(1e-15, 1.0 - 1e-15);
                 vec![(p / (1.0 - p)).ln()]
             }
             (Objective::Softmax { classes }, Labels::Classes { y, .. }) => {
@@ -129,32 +132,40 @@ impl Objective {
     }
 
     /// Gradient and hessian of every row for score `k`, given every score (`scores[k][i]`).
-    pub fn gradients(&self, labels: Labels<'_>, scores: &[Vec<f64>], k: usize, out: &mut [[f64; 2]]) {
-        out.par_chunks_mut(CHUNK).enumerate().for_each(|(c, chunk)| {
-            let start = c * CHUNK;
-            let mut p = vec![0.0; scores.len()];
-            let mut s = vec![0.0; scores.len()];
-            for (j, gh) in chunk.iter_mut().enumerate() {
-                let i = start + j;
-                *gh = match (self, labels) {
-                    (Objective::LogLoss, Labels::Classes { y, .. }) => {
-                        let p = sigmoid(scores[0][i]);
-                        [p - f64::from(u8::from(y[i] == 1)), p * (1.0 - p)]
-                    }
-                    (Objective::Softmax { classes }, Labels::Classes { y, .. }) => {
-                        for (sk, col) in s.iter_mut().zip(scores) {
-                            *sk = col[i];
+    pub fn gradients(
+        &self,
+        labels: Labels<'_>,
+        scores: &[Vec<f64>],
+        k: usize,
+        out: &mut [[f64; 2]],
+    ) {
+        out.par_chunks_mut(CHUNK)
+            .enumerate()
+            .for_each(|(c, chunk)| {
+                let start = c * CHUNK;
+                let mut p = vec![0.0; scores.len()];
+                let mut s = vec![0.0; scores.len()];
+                for (j, gh) in chunk.iter_mut().enumerate() {
+                    let i = start + j;
+                    *gh = match (self, labels) {
+                        (Objective::LogLoss, Labels::Classes { y, .. }) => {
+                            let p = sigmoid(scores[0][i]);
+                            [p - f64::from(u8::from(y[i] == 1)), p * (1.0 - p)]
                         }
-                        softmax(&s, &mut p);
-                        let factor = *classes as f64 / (*classes as f64 - 1.0);
-                        let target = f64::from(u8::from(y[i] == k));
-                        [p[k] - target, factor * p[k] * (1.0 - p[k])]
-                    }
-                    (_, Labels::Values(y)) => [scores[0][i] - y[i], 1.0],
-                    (_, Labels::Classes { .. }) => [0.0, 1.0],
-                };
-            }
-        });
+                        (Objective::Softmax { classes }, Labels::Classes { y, .. }) => {
+                            for (sk, col) in s.iter_mut().zip(scores) {
+                                *sk = col[i];
+                            }
+                            softmax(&s, &mut p);
+                            let factor = *classes as f64 / (*classes as f64 - 1.0);
+                            let target = f64::from(u8::from(y[i] == k));
+                            [p[k] - target, factor * p[k] * (1.0 - p[k])]
+                        }
+                        (_, Labels::Values(y)) => [scores[0][i] - y[i], 1.0],
+                        (_, Labels::Classes { .. }) => [0.0, 1.0],
+                    };
+                }
+            });
     }
 
     /// The mean loss of scores (`scores[k][i]`) against labels.

@@ -82,7 +82,11 @@ impl GbdtParams {
             "learning_rate",
             format!("must be above 0, got {}", self.learning_rate),
         );
-        need(self.max_leaves >= 2, "max_leaves", "must be at least 2".into());
+        need(
+            self.max_leaves >= 2,
+            "max_leaves",
+            "must be at least 2".into(),
+        );
         need(
             self.max_depth != Some(0),
             "max_depth",

@@ -72,7 +72,11 @@ pub fn best_split(
     let mut left = Bin::default();
     // After the last value bin only a feature with missing values splits (numbers left,
     // missing values right).
-    let last = if missing.is_some() { values } else { values - 1 };
+    let last = if missing.is_some() {
+        values
+    } else {
+        values - 1
+    };
     for (t, &h) in hist.iter().enumerate().take(last) {
         left = left.plus(h);
         if left.count == 0 {
@@ -137,7 +141,11 @@ mod tests {
     }
 
     /// Every threshold and missing direction, from the rows themselves.
-    fn brute_force(rows: &[(Option<usize>, f64, f64)], bins: usize, rules: &Rules) -> Option<(usize, bool, f64)> {
+    fn brute_force(
+        rows: &[(Option<usize>, f64, f64)],
+        bins: usize,
+        rules: &Rules,
+    ) -> Option<(usize, bool, f64)> {
         let total = sums(rows.iter());
         let mut best: Option<(usize, bool, f64)> = None;
         for t in 0..bins {
@@ -151,7 +159,8 @@ mod tests {
                 if !allowed(l, rules) || !allowed(r, rules) {
                     continue;
                 }
-                let gain = leaf_score(l, rules.l2) + leaf_score(r, rules.l2) - leaf_score(total, rules.l2);
+                let gain =
+                    leaf_score(l, rules.l2) + leaf_score(r, rules.l2) - leaf_score(total, rules.l2);
                 if gain > 0.0 && best.is_none_or(|b| gain > b.2 + 1e-12) {
                     best = Some((t, missing_left, gain));
                 }
@@ -170,14 +179,20 @@ mod tests {
         }
         let total = sums(rows.iter());
         for (min_leaf, l2) in [(1, 0.0), (5, 0.0), (12, 1.0), (20, 10.0), (31, 0.0)] {
-            let rules = Rules { min_samples_leaf: min_leaf, l2 };
+            let rules = Rules {
+                min_samples_leaf: min_leaf,
+                l2,
+            };
             let got = best_split(3, &hist, Some(bins), total, &rules);
             let want = brute_force(&rows, bins, &rules);
             match (got, want) {
                 (None, None) => {}
                 (Some(s), Some((t, ml, gain))) => {
                     assert_eq!(s.feature, 3);
-                    assert!((s.gain - gain).abs() < 1e-9, "{min_leaf} {l2}: {s:?} vs {gain}");
+                    assert!(
+                        (s.gain - gain).abs() < 1e-9,
+                        "{min_leaf} {l2}: {s:?} vs {gain}"
+                    );
                     // On an exact tie of gains the direction may differ; not here.
                     assert_eq!((s.bin, s.missing_left), (t, ml), "{min_leaf} {l2}");
                     assert_eq!(s.left.count + s.right.count, rows.len() as u32);
@@ -190,21 +205,74 @@ mod tests {
     #[test]
     fn without_missing_values_the_larger_child_takes_them() {
         let hist = vec![
-            Bin { grad: -10.0, hess: 5.0, count: 5 },
-            Bin { grad: 1.0, hess: 5.0, count: 5 },
-            Bin { grad: 10.0, hess: 20.0, count: 20 },
+            Bin {
+                grad: -10.0,
+                hess: 5.0,
+                count: 5,
+            },
+            Bin {
+                grad: 1.0,
+                hess: 5.0,
+                count: 5,
+            },
+            Bin {
+                grad: 10.0,
+                hess: 20.0,
+                count: 20,
+            },
         ];
         let total = hist.iter().fold(Bin::default(), |a, b| a.plus(*b));
-        let s = best_split(0, &hist, None, total, &Rules { min_samples_leaf: 1, l2: 0.0 }).unwrap();
+        let s = best_split(
+            0,
+            &hist,
+            None,
+            total,
+            &Rules {
+                min_samples_leaf: 1,
+                l2: 0.0,
+            },
+        )
+        .unwrap();
         assert_eq!(s.bin, 0);
         assert!(!s.missing_left, "the right child is larger");
     }
 
     #[test]
     fn no_split_when_children_would_be_too_small() {
-        let hist = vec![Bin { grad: -1.0, hess: 1.0, count: 3 }, Bin { grad: 1.0, hess: 1.0, count: 3 }];
+        let hist = vec![
+            Bin {
+                grad: -1.0,
+                hess: 1.0,
+                count: 3,
+            },
+            Bin {
+                grad: 1.0,
+                hess: 1.0,
+                count: 3,
+            },
+        ];
         let total = hist[0].plus(hist[1]);
-        assert!(best_split(0, &hist, None, total, &Rules { min_samples_leaf: 4, l2: 0.0 }).is_none());
-        assert!(best_split(0, &hist, None, total, &Rules { min_samples_leaf: 3, l2: 0.0 }).is_some());
+        assert!(best_split(
+            0,
+            &hist,
+            None,
+            total,
+            &Rules {
+                min_samples_leaf: 4,
+                l2: 0.0
+            }
+        )
+        .is_none());
+        assert!(best_split(
+            0,
+            &hist,
+            None,
+            total,
+            &Rules {
+                min_samples_leaf: 3,
+                l2: 0.0
+            }
+        )
+        .is_some());
     }
 }

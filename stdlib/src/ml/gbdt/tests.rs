@@ -67,7 +67,13 @@ fn auc(scores: &[f64], y: &[usize]) -> f64 {
         for (j, &sj) in scores.iter().enumerate() {
             if y[i] == 1 && y[j] == 0 {
                 pairs += 1.0;
-                good += if si > sj { 1.0 } else if si == sj { 0.5 } else { 0.0 };
+                good += if si > sj {
+                    1.0
+                } else if si == sj {
+                    0.5
+                } else {
+                    0.0
+                };
             }
         }
     }
@@ -87,8 +93,14 @@ fn model_bytes_do_not_depend_on_the_thread_count() {
         ..GbdtParams::default()
     };
     for labels in [
-        Labels::Classes { y: &y, n_classes: 2 },
-        Labels::Classes { y: &y3, n_classes: 3 },
+        Labels::Classes {
+            y: &y,
+            n_classes: 2,
+        },
+        Labels::Classes {
+            y: &y3,
+            n_classes: 3,
+        },
         Labels::Values(&z),
     ] {
         let fits: Vec<String> = [1, 2, 8]
@@ -100,8 +112,12 @@ fn model_bytes_do_not_depend_on_the_thread_count() {
             .collect();
         assert_eq!(fits[0], fits[1], "1 vs 2 threads");
         assert_eq!(fits[0], fits[2], "1 vs 8 threads");
-        let other_seed = serde_json::to_string(&fit(x.view(), labels, &params, 12).unwrap()).unwrap();
-        assert_ne!(fits[0], other_seed, "the seed matters when rows are sampled");
+        let other_seed =
+            serde_json::to_string(&fit(x.view(), labels, &params, 12).unwrap()).unwrap();
+        assert_ne!(
+            fits[0], other_seed,
+            "the seed matters when rows are sampled"
+        );
     }
 }
 
@@ -111,7 +127,16 @@ fn binary_classification_learns_and_round_trips() {
     let y = classes(&z, &[1.5]);
     let (xt, zt) = data(2000, 6);
     let yt = classes(&zt, &[1.5]);
-    let m = fit(x.view(), Labels::Classes { y: &y, n_classes: 2 }, &GbdtParams::default(), 1).unwrap();
+    let m = fit(
+        x.view(),
+        Labels::Classes {
+            y: &y,
+            n_classes: 2,
+        },
+        &GbdtParams::default(),
+        1,
+    )
+    .unwrap();
     assert_eq!(m.objective, Objective::LogLoss);
     assert_eq!(m.rounds(), 100);
     assert!(m.is_valid());
@@ -127,7 +152,11 @@ fn binary_classification_learns_and_round_trips() {
     let splits: u32 = m.importance.splits.iter().sum();
     let nodes: usize = m.trees.iter().map(|t| t.feature.len()).sum();
     assert_eq!(splits as usize, nodes);
-    assert!(m.importance.gain[0] > m.importance.gain[5], "{:?}", m.importance.gain);
+    assert!(
+        m.importance.gain[0] > m.importance.gain[5],
+        "{:?}",
+        m.importance.gain
+    );
 }
 
 #[test]
@@ -138,7 +167,16 @@ fn multiclass_probabilities_sum_to_one() {
         n_trees: 30,
         ..GbdtParams::default()
     };
-    let m = fit(x.view(), Labels::Classes { y: &y, n_classes: 3 }, &params, 1).unwrap();
+    let m = fit(
+        x.view(),
+        Labels::Classes {
+            y: &y,
+            n_classes: 3,
+        },
+        &params,
+        1,
+    )
+    .unwrap();
     assert_eq!(m.objective, Objective::Softmax { classes: 3 });
     assert_eq!(m.trees.len(), 90, "one tree per class and round");
     let p = proba(&m, &x);
@@ -198,7 +236,16 @@ fn early_stopping_stops_and_keeps_the_best_rounds() {
         patience: 5,
         ..GbdtParams::default()
     };
-    let m = fit(x.view(), Labels::Classes { y: &y, n_classes: 2 }, &params, 1).unwrap();
+    let m = fit(
+        x.view(),
+        Labels::Classes {
+            y: &y,
+            n_classes: 2,
+        },
+        &params,
+        1,
+    )
+    .unwrap();
     let s = m.stopping.unwrap();
     assert!(s.rounds_grown < 100, "{s:?}");
     assert_eq!(s.rounds_grown, s.rounds_kept + 5);
@@ -212,7 +259,16 @@ fn early_stopping_stops_and_keeps_the_best_rounds() {
         early_stopping: Some(0.2),
         ..GbdtParams::default()
     };
-    let m = fit(x.view(), Labels::Classes { y: &y, n_classes: 2 }, &params, 1).unwrap();
+    let m = fit(
+        x.view(),
+        Labels::Classes {
+            y: &y,
+            n_classes: 2,
+        },
+        &params,
+        1,
+    )
+    .unwrap();
     assert!(m.stopping.unwrap().rounds_kept > 20, "{:?}", m.stopping);
 }
 
@@ -229,7 +285,11 @@ fn limits_are_kept() {
     let m = fit(x.view(), Labels::Values(&z), &params, 1).unwrap();
     for t in &m.trees {
         assert!(t.n_leaves() <= 8, "depth 3: at most 8 leaves");
-        let leaves: Vec<usize> = x.rows().into_iter().map(|row| t.leaf_of(row.as_slice().unwrap())).collect();
+        let leaves: Vec<usize> = x
+            .rows()
+            .into_iter()
+            .map(|row| t.leaf_of(row.as_slice().unwrap()))
+            .collect();
         for l in 0..t.n_leaves() {
             let rows = leaves.iter().filter(|&&v| v == l).count();
             assert!(rows >= 100, "a leaf of {rows} rows");
@@ -241,7 +301,10 @@ fn limits_are_kept() {
     };
     assert!(matches!(
         fit(x.view(), Labels::Values(&z), &bad, 1),
-        Err(GbdtError::Param { name: "subsample", .. })
+        Err(GbdtError::Param {
+            name: "subsample",
+            ..
+        })
     ));
 }
 
@@ -257,8 +320,70 @@ fn missing_values_follow_the_learnt_direction() {
         x[[i, 0]] = v;
         y.push(usize::from(v.is_nan() || v > 0.5));
     }
-    let m = fit(x.view(), Labels::Classes { y: &y, n_classes: 2 }, &GbdtParams::default(), 1).unwrap();
+    let m = fit(
+        x.view(),
+        Labels::Classes {
+            y: &y,
+            n_classes: 2,
+        },
+        &GbdtParams::default(),
+        1,
+    )
+    .unwrap();
     let test = Array2::from_shape_vec((3, 1), vec![f64::NAN, 0.2, 0.9]).unwrap();
     let p = proba(&m, &test);
     assert!(p[[0, 1]] > 0.9 && p[[1, 1]] < 0.1 && p[[2, 1]] > 0.9, "{p}");
+}
+
+/// Four rows, one split, worked out by hand: the Newton leaf values `-G / H`, the
+/// threshold halfway between the values it separates, the gain `G_L²/H_L + G_R²/H_R - G²/H`.
+#[test]
+fn a_known_small_case() {
+    let x = Array2::from_shape_vec((4, 1), vec![1.0, 2.0, 3.0, 4.0]).unwrap();
+    let one_tree = GbdtParams {
+        n_trees: 1,
+        learning_rate: 1.0,
+        min_samples_leaf: 1,
+        ..GbdtParams::default()
+    };
+    // Squared error: init 5, gradients (5, 5, -5, -5), hessians 1.
+    let y = [0.0, 0.0, 10.0, 10.0];
+    let m = fit(x.view(), Labels::Values(&y), &one_tree, 1).unwrap();
+    assert_eq!(m.init, vec![5.0]);
+    let t = &m.trees[0];
+    assert_eq!(
+        (t.feature.clone(), t.threshold.clone()),
+        (vec![0], vec![2.5])
+    );
+    assert_eq!(t.leaf, vec![-5.0, 5.0]);
+    assert_eq!(m.importance.gain, vec![100.0]);
+    assert_eq!(m.importance.splits, vec![1]);
+    let Prediction::Values(p) = m.predict(x.view()) else {
+        panic!("a regressor gives numbers")
+    };
+    assert_eq!(p.to_vec(), y.to_vec());
+
+    // Log loss: init log(0.5 / 0.5) = 0, so p = 0.5, gradients p - y = ±0.5, hessians
+    // p (1 - p) = 0.25; leaves -(±1) / 0.5 = ∓2, shrunk by 0.1; gain 1/0.5 + 1/0.5 - 0.
+    let y = [0, 0, 1, 1];
+    let params = GbdtParams {
+        learning_rate: 0.1,
+        ..one_tree
+    };
+    let m = fit(
+        x.view(),
+        Labels::Classes {
+            y: &y,
+            n_classes: 2,
+        },
+        &params,
+        1,
+    )
+    .unwrap();
+    assert_eq!(m.init, vec![0.0]);
+    assert_eq!(m.trees[0].leaf, vec![-0.2, 0.2]);
+    assert_eq!(m.importance.gain, vec![4.0]);
+    let p = proba(&m, &x);
+    assert_eq!(p[[0, 1]], objective::sigmoid(-0.2));
+    assert_eq!(p[[3, 1]], objective::sigmoid(0.2));
 }
