@@ -9,6 +9,7 @@ mod corpus;
 mod deploy;
 mod determinism;
 mod fmt;
+mod gbdt;
 mod guide;
 mod harness;
 mod mlp;

@@ -76,6 +76,23 @@ struct FoldData {
     presorted: OnceLock<Option<Presorted>>,
 }
 
+impl FoldData {
+    /// The training rows ranked for trees, made on first use.
+    ///
+    /// Not `OnceLock::get_or_init`: ranking runs on the rayon pool, and a worker waiting in
+    /// it can steal another configuration's task that asks for the same fold; inside
+    /// `get_or_init` that task would wait on the very initialisation its own thread is
+    /// running, forever (seen with --jobs 8). Two threads may now rank a fold at the same
+    /// time; the first result is kept and both are identical.
+    fn presorted(&self) -> Option<&Presorted> {
+        if self.presorted.get().is_none() {
+            let ranked = Presorted::new(&self.x_train).ok();
+            let _ = self.presorted.set(ranked);
+        }
+        self.presorted.get().and_then(Option::as_ref)
+    }
+}
+
 impl PreparedFolds {
     pub fn new(x: &Array2<f64>, target: &TargetValues, k: usize, seed: u64) -> Result<Self> {
         let split_error = |e: crate::ml::SplitError| {
@@ -157,13 +174,9 @@ pub fn cross_validate_nested(
             let TargetValues::Classes(y) = &fold.y_train else {
                 return Err(fold_error("a decision tree needs classes".into()));
             };
-            let presorted = fold
-                .presorted
-                .get_or_init(|| Presorted::new(&fold.x_train).ok())
-                .as_ref()
-                .ok_or_else(|| {
-                    fold_error("the training rows cannot be ranked (missing values?)".into())
-                })?;
+            let presorted = fold.presorted().ok_or_else(|| {
+                fold_error("the training rows cannot be ranked (missing values?)".into())
+            })?;
             let trees = params
                 .fit_nested(presorted, y, cuts)
                 .map_err(|e| fold_error(format!("decision_tree failed to fit: {e}")))?;
@@ -209,10 +222,7 @@ fn score_fold(
 ) -> Result<FoldScores> {
     let presorted = match model.spec.algorithm {
         // A matrix a tree cannot rank (NaN) gets no presort; the fit reports it.
-        Algorithm::DecisionTree(_) => fold
-            .presorted
-            .get_or_init(|| Presorted::new(&fold.x_train).ok())
-            .as_ref(),
+        Algorithm::DecisionTree(_) => fold.presorted(),
         _ => None,
     };
     let fitted = model

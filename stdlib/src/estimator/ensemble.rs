@@ -12,7 +12,10 @@
 //!   trees fit `y - p` and their outputs are added to the log-odds), for regression on the
 //!   squared error. Each tree fits the residuals; for the log loss its leaves then take a
 //!   Newton step (sum of residuals over sum of p(1 - p)), as scikit-learn does. The rows are
-//!   ranked once for all rounds. Members only give the target.
+//!   ranked once for all rounds. Members only give the target. When every member is a
+//!   tree (decision_tree, regression_tree), the histogram engine of `gradient_boosting`
+//!   grows the trees instead (depth-limited, `2^depth` leaves, one row per leaf at least):
+//!   the same method, binned, so it is fast on large data and handles more classes.
 //!
 //! Everything random (bootstrap rows, member seeds, folds) comes from the fuse stage's seed,
 //! drawn before fitting, so fits can run in parallel without changing the result.
@@ -97,6 +100,8 @@ pub enum EnsembleFit {
         trees: Vec<RegressionTree>,
         classification: bool,
     },
+    /// Boosting of tree members, by the histogram engine.
+    HistogramBoosting(Box<crate::ml::gbdt::GbdtModel>),
 }
 
 pub fn fit(
@@ -146,8 +151,49 @@ pub fn fit(
             n,
             depth,
             learning_rate,
+        } if spec.members.iter().all(is_tree) => {
+            histogram_boosting(*n, *depth, *learning_rate, x, target, rng.next_u64())
+        }
+        FuseMethod::Boosting {
+            n,
+            depth,
+            learning_rate,
         } => boosting(*n, *depth, *learning_rate, x, target),
     }
+}
+
+fn is_tree(a: &Algorithm) -> bool {
+    matches!(a, Algorithm::DecisionTree(_) | Algorithm::RegressionTree(_))
+}
+
+/// `boosting(n, depth, learning_rate)` of tree members on the histogram engine: `n`
+/// rounds of trees at most `depth` deep (so at most `2^depth` leaves), leaves of one row
+/// or more, as the exact method's trees.
+fn histogram_boosting(
+    n: usize,
+    depth: usize,
+    learning_rate: f64,
+    x: &Array2<f64>,
+    target: Target<'_>,
+    seed: u64,
+) -> Result<EnsembleFit> {
+    use crate::ml::gbdt::{self, GbdtParams, Labels};
+    let labels = match target {
+        Target::Classes { y, n_classes } => Labels::Classes { y, n_classes },
+        Target::Values(y) => Labels::Values(y),
+        Target::None => return Err(EstimatorError::data("boosting needs a target")),
+    };
+    let params = GbdtParams {
+        n_trees: n,
+        learning_rate,
+        max_depth: Some(depth),
+        max_leaves: 1usize << depth.clamp(1, 20),
+        min_samples_leaf: 1,
+        ..GbdtParams::default()
+    };
+    gbdt::fit(x.view(), labels, &params, seed)
+        .map(|m| EnsembleFit::HistogramBoosting(Box::new(m)))
+        .map_err(|e| EstimatorError::fit(format!("boosting failed: {e}")))
 }
 
 /// Calls `f` with the target restricted to `rows`.
@@ -329,11 +375,13 @@ impl EnsembleFit {
                 members.first().and_then(Fitted::n_features)
             }
             EnsembleFit::Boosting { trees, .. } => trees.first().map(RegressionTree::n_features),
+            EnsembleFit::HistogramBoosting(m) => Some(m.n_features),
         }
     }
 
     pub fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Output> {
         match self {
+            EnsembleFit::HistogramBoosting(m) => super::gbdt::predict(m, x),
             EnsembleFit::Average { members } => {
                 let outputs: Vec<Output> = members
                     .par_iter()

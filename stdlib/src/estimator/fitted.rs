@@ -49,6 +49,7 @@ pub enum Fitted {
     Mlp(Mlp),
     Ensemble(Box<EnsembleFit>),
     Plugin(Box<PluginFit>),
+    GradientBoosting(Box<crate::ml::gbdt::GbdtModel>),
 }
 
 /// A plugin estimator's fitted state: the plugin's own bytes (base64 in the model's JSON)
@@ -200,6 +201,9 @@ impl Fitted {
                 super::ensemble::fit(e, x, target, seed)?,
             ))),
             (Algorithm::Plugin(p), target) => fit_plugin(p, x, target, seed),
+            (Algorithm::GradientBoosting(g), target) => Ok(Fitted::GradientBoosting(Box::new(
+                super::gbdt::fit(g, x, target, seed)?,
+            ))),
             _ => Err(target_mismatch(alg)),
         }
     }
@@ -217,6 +221,7 @@ impl Fitted {
             Fitted::Mlp(m) => Some(m.n_features()),
             Fitted::Ensemble(e) => e.n_features(),
             Fitted::Plugin(p) => Some(p.n_features),
+            Fitted::GradientBoosting(m) => Some(m.n_features),
         }
     }
 
@@ -241,6 +246,7 @@ impl Fitted {
             Fitted::Mlp(m) => m.predict(x),
             Fitted::Ensemble(e) => e.predict(x)?,
             Fitted::Plugin(p) => predict_plugin(p, x)?,
+            Fitted::GradientBoosting(m) => super::gbdt::predict(m, x)?,
         })
     }
 }

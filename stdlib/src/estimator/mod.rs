@@ -13,8 +13,9 @@
 //! Algorithms: classification trees (`ml::ClassTree`, our CART: linfa-trees is far slower),
 //! random forests (bagged `ClassTree`s, see [`forest`]), logistic regression (linfa-logistic),
 //! Gaussian naive Bayes (linfa-bayes), linear and elastic-net regression (linfa-linear,
-//! linfa-elasticnet), regression trees (`ml::RegressionTree`), k-means (linfa-clustering) and
-//! feed-forward neural networks (`ml::mlp`, see [`mlp`]).
+//! linfa-elasticnet), regression trees (`ml::RegressionTree`), histogram gradient boosting
+//! for both tasks (`ml::gbdt`, see [`gbdt`]), feed-forward neural networks (`ml::mlp`, see
+//! [`mlp`]) and k-means (linfa-clustering).
 //! Every fitted estimator is stored in our own serde form (coefficients, trees, centroids),
 //! so the model bytes are deterministic and do not change with linfa's internals.
 
@@ -25,6 +26,7 @@ mod error;
 pub mod external;
 pub mod fitted;
 pub mod forest;
+pub mod gbdt;
 pub mod labels;
 pub mod logistic;
 pub mod matrix;

@@ -129,6 +129,8 @@ pub enum Algorithm {
     Ensemble(Box<super::ensemble::EnsembleSpec>),
     /// An estimator from a plugin library.
     Plugin(PluginAlgorithm),
+    /// Histogram gradient-boosted trees, classification or regression.
+    GradientBoosting(super::gbdt::GradientBoostingSpec),
 }
 
 /// Hyperparameters each algorithm accepts; any other is an error in `aimass check`.
@@ -155,6 +157,7 @@ pub fn hyperparams_of(algorithm: &str) -> &'static [&'static str] {
         "regression_tree" => TREE,
         "kmeans" => &["k", "max_iterations", "seed"],
         "mlp" => mlp::HYPERPARAMS,
+        super::gbdt::NAME => super::gbdt::HYPERPARAMS,
         _ => &[],
     }
 }
@@ -173,6 +176,13 @@ pub const ALL_HYPERPARAMS: &[&str] = &[
     "max_iterations",
     "k",
     "seed",
+    "learning_rate",
+    "max_leaves",
+    "subsample",
+    "colsample",
+    "max_bins",
+    "early_stopping",
+    "patience",
 ];
 
 /// Default share of features per tree of a random forest.
@@ -193,6 +203,7 @@ impl Algorithm {
             Algorithm::Kmeans(_) => "kmeans",
             Algorithm::Mlp(_) => "mlp",
             Algorithm::Ensemble(_) => "ensemble",
+            Algorithm::GradientBoosting(_) => super::gbdt::NAME,
         }
     }
 
@@ -209,6 +220,7 @@ impl Algorithm {
             Algorithm::Mlp(m) => m.task,
             Algorithm::Ensemble(e) => e.task,
             Algorithm::Plugin(p) => p.task,
+            Algorithm::GradientBoosting(g) => g.task,
         }
     }
 
@@ -222,6 +234,7 @@ impl Algorithm {
                 | Algorithm::Mlp(_)
                 | Algorithm::Ensemble(_)
                 | Algorithm::Plugin(_)
+                | Algorithm::GradientBoosting(_)
         )
     }
 
@@ -292,6 +305,7 @@ impl Algorithm {
             Algorithm::Kmeans(k) => format!("k = {}, max_iterations = {}", k.k, k.max_iterations),
             Algorithm::Mlp(m) => m.describe_args(),
             Algorithm::Ensemble(e) => return e.describe(),
+            Algorithm::GradientBoosting(g) => g.describe_args(),
             Algorithm::Plugin(p) => p
                 .params
                 .iter()
@@ -352,6 +366,9 @@ impl Spec {
         let alg = alg_value.as_str().unwrap_or_default();
         if let Some(ext) = external::get(alg) {
             return plugin_spec(ext.as_ref(), alg_value, params);
+        }
+        if alg == super::gbdt::NAME {
+            return super::gbdt::spec(alg_value, params);
         }
         let allowed = hyperparams_of(alg);
         for name in all_hyperparam_names() {
@@ -431,7 +448,7 @@ impl Spec {
 }
 
 /// A missing `target`, and a `positive` class on a model without classes.
-fn target_errors(
+pub(super) fn target_errors(
     alg: &str,
     task: Task,
     alg_value: &ParamValue,
@@ -610,7 +627,12 @@ fn plain_value(sig: &ParamSig, v: &ParamValue) -> Result<Json, String> {
     }
 }
 
-fn not_applicable(name: &str, v: &ParamValue, alg: &str, allowed: &[&str]) -> StageError {
+pub(super) fn not_applicable(
+    name: &str,
+    v: &ParamValue,
+    alg: &str,
+    allowed: &[&str],
+) -> StageError {
     let takes = if allowed.is_empty() {
         format!("`{alg}` takes no hyperparameters")
     } else {

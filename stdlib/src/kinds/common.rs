@@ -34,19 +34,26 @@ pub const CLASSIFIERS: &[&str] = &[
     "logistic",
     "naive_bayes",
     "random_forest",
+    "gradient_boosting",
     "mlp",
 ];
-pub const REGRESSORS: &[&str] = &["linear", "elastic_net", "regression_tree", "mlp"];
+pub const REGRESSORS: &[&str] = &[
+    "linear",
+    "elastic_net",
+    "regression_tree",
+    "gradient_boosting",
+    "mlp",
+];
 pub const CLUSTERERS: &[&str] = &["kmeans"];
 
 /// The built-in algorithms and the plugin estimators registered in
 /// [`crate::estimator::external`] (`knn.knn`).
 pub fn algorithm_ty() -> Ty {
-    // An algorithm of two tasks (mlp) is listed once.
     let mut all: Vec<String> = Vec::new();
-    for name in CLASSIFIERS.iter().chain(REGRESSORS).chain(CLUSTERERS) {
-        if !all.iter().any(|a| a == name) {
-            all.push(name.to_string());
+    // An algorithm of two tasks is listed once.
+    for a in CLASSIFIERS.iter().chain(REGRESSORS).chain(CLUSTERERS) {
+        if !all.iter().any(|x| x == a) {
+            all.push(a.to_string());
         }
     }
     all.extend(external::all().iter().map(|e| e.name().to_string()));
@@ -127,8 +134,12 @@ pub fn builtin_hyperparams() -> Vec<ParamSig> {
             "trees: minimum rows to split a node",
         )
         .bounds(2.0, 1e9),
-        ParamSig::optional("min_samples_leaf", Ty::Int, "trees: minimum rows in a leaf")
-            .bounds(1.0, 1e9),
+        ParamSig::optional(
+            "min_samples_leaf",
+            Ty::Int,
+            "trees: minimum rows in a leaf (default 1; gradient_boosting 20)",
+        )
+        .bounds(1.0, 1e9),
         ParamSig::optional(
             "criterion",
             Ty::words(&["gini", "entropy"]),
@@ -137,7 +148,7 @@ pub fn builtin_hyperparams() -> Vec<ParamSig> {
         ParamSig::optional(
             "n_trees",
             Ty::Int,
-            "random_forest: number of trees (default 100)",
+            "random_forest, gradient_boosting: number of trees (boosting rounds) (default 100)",
         )
         .bounds(1.0, 100000.0),
         ParamSig::optional(
@@ -148,7 +159,7 @@ pub fn builtin_hyperparams() -> Vec<ParamSig> {
         ParamSig::optional(
             "l2",
             Ty::Float,
-            "logistic: L2 penalty on the summed log loss (default 1, as scikit-learn's C = 1)",
+            "logistic: L2 penalty on the summed log loss (default 1, as scikit-learn's C = 1); gradient_boosting: L2 penalty on leaf values (LightGBM's lambda_l2, default 0)",
         )
         .bounds(0.0, 1e12),
         ParamSig::optional(
@@ -172,8 +183,48 @@ pub fn builtin_hyperparams() -> Vec<ParamSig> {
         ParamSig::optional(
             "seed",
             Ty::Int,
-            "random_forest, kmeans: random seed (default: the pipeline's)",
+            "random_forest, kmeans, gradient_boosting: random seed (default: the pipeline's)",
         ),
+        ParamSig::optional(
+            "learning_rate",
+            Ty::Float,
+            "gradient_boosting: shrinkage of each tree (default 0.1)",
+        )
+        // 0 passes the bounds so that each algorithm's own check says why it is refused.
+        .bounds(0.0, 10.0),
+        ParamSig::optional(
+            "max_leaves",
+            Ty::Int,
+            "gradient_boosting: leaves per tree, grown best-first (default 31)",
+        )
+        .bounds(2.0, 1e6),
+        ParamSig::optional(
+            "subsample",
+            Ty::Fraction,
+            "gradient_boosting: fraction of the rows each tree is grown on (default 1)",
+        ),
+        ParamSig::optional(
+            "colsample",
+            Ty::Fraction,
+            "gradient_boosting: fraction of the features each tree may split on (default 1)",
+        ),
+        ParamSig::optional(
+            "max_bins",
+            Ty::Int,
+            "gradient_boosting: histogram bins per feature (default 255)",
+        )
+        .bounds(2.0, 255.0),
+        ParamSig::optional(
+            "early_stopping",
+            Ty::Fraction,
+            "gradient_boosting: fraction of the training rows held out to stop boosting when their loss stops improving (default: off)",
+        ),
+        ParamSig::optional(
+            "patience",
+            Ty::Int,
+            "gradient_boosting: rounds without improvement before early stopping stops (default 10)",
+        )
+        .bounds(1.0, 1e6),
     ];
     merge(&mut sigs, crate::estimator::mlp::hyperparam_sigs());
     sigs

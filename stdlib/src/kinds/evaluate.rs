@@ -273,6 +273,11 @@ impl StageKind for EvaluateKind {
         };
         report["scores"] = json!(scores.values);
         report["undefined"] = json!(scores.undefined);
+        // Feature importance and a summary line, for the models that store them.
+        if let Some(extra) = crate::estimator::gbdt::report(&model) {
+            report["importance"] = extra["importance"].clone();
+            report["summary"] = extra["summary"].clone();
+        }
 
         if let Some(k) = params.int("cv") {
             let seed = params.int("seed").map_or(ctx.seed, |s| s as u64);

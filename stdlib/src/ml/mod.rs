@@ -7,11 +7,13 @@
 //! - [`metrics`]: classification, ranking, lift and regression metrics.
 //! - [`folds`]: seeded k-fold, stratified k-fold and holdout index splits.
 //! - [`RegressionTree`], [`ClassTree`]: CART trees implementing linfa's `Fit`/`Predict`.
+//! - [`gbdt`]: histogram gradient-boosted trees (LightGBM's design, in pure Rust).
 //! - [`mlp`]: a feed-forward neural network trained by minibatch Adam.
 
 mod cart;
 pub mod class_tree;
 pub mod folds;
+pub mod gbdt;
 pub mod metrics;
 pub mod mlp;
 pub mod regression_tree;
