@@ -144,14 +144,20 @@ fn regression_needs_the_task_written_and_segmentation_is_refused() {
             "`early_stopping` must hold out a fraction in (0, 1), got 1",
             "1.0",
         ),
+        // 0 is within the bound shared with mlp; the algorithm's own check refuses it.
+        (
+            "learning_rate = 0.0",
+            "`learning_rate` must be above 0, got 0",
+            "0.0",
+        ),
     ];
     // Out of a parameter's declared bounds: the type checker's error (its label says the
     // bounds; `check_errors` keeps no label for it).
     for (extra, message) in [
         ("max_leaves = 1", "`max_leaves` = 1 is out of range"),
         (
-            "learning_rate = 0.0",
-            "`learning_rate` = 0.0 is out of range",
+            "learning_rate = 11.0",
+            "`learning_rate` = 11.0 is out of range",
         ),
         ("max_bins = 256", "`max_bins` = 256 is out of range"),
     ] {
