@@ -57,8 +57,9 @@ PAIRS = [
 def prepare(train, test, target, positive):
     y, yt = (train[target] == positive).astype(int), (test[target] == positive).astype(int)
     X, Xt = train.drop(columns=[target]), test.drop(columns=[target])
-    cats = [c for c in X.columns if X[c].dtype == object]
-    nums = [c for c in X.columns if c not in cats]
+    # Text columns are categorical, whatever pandas calls their dtype (object or str).
+    nums = [c for c in X.columns if pd.api.types.is_numeric_dtype(X[c])]
+    cats = [c for c in X.columns if c not in nums]
     prep = ColumnTransformer(
         [
             ("num", make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), nums),
