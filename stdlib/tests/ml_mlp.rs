@@ -11,19 +11,6 @@ use aimass_stdlib::estimator::{Fitted, Predictions, TargetValues, TrainedModel};
 use ml_support::*;
 use polars::prelude::*;
 
-/// A deterministic pseudo-random number in [0, 1) (a 64-bit LCG's top bits).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// `n` rows: features `a` (in thousands), `b`, `c`; a binary `ring` ("in"/"out": inside a
 /// circle, not linearly separable), a 3-class `band` and a number `wave`, a smooth function
 /// of `a` and `b` on a scale of hundreds.

@@ -10,19 +10,6 @@ use aimass_stdlib::estimator::{Label, Predictions, TrainedModel};
 use ml_support::*;
 use polars::prelude::*;
 
-/// A deterministic pseudo-random number in [0, 1) (a 64-bit LCG's top bits).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// `n` rows: numeric features `a`, `b`, `c` and targets of every kind derived from them
 /// with noise: `yes` ("No"/"Yes"), `three` ("high"/"low"/"mid"), `flag` (bool), `code`
 /// (0/1 integers), `amount` (float, linear in the features plus noise).

@@ -13,6 +13,19 @@ use aimass_engine::check::CheckError;
 use aimass_engine::run::{self, NoEvents, RunOptions, RunOutcome};
 use aimass_engine::{Artifact, Outputs, Params, RunContext, StageError, Workflow};
 
+/// A deterministic pseudo-random number in [0, 1) (a 64-bit LCG's top bits).
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    pub fn next(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
 /// The telco reference preparation through the stages: dedupe, stratified 80/20 split,
 /// median-impute and standardise numerics, mode-impute and one-hot categoricals, fitted on the
 /// training rows (`tidy`); `parts.test` holds the raw test rows.
