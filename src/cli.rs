@@ -95,26 +95,7 @@ pub enum Command {
         format: GraphFormat,
     },
     /// Score rows with a deployed model bundle (what a `deploy` stage writes).
-    Predict {
-        /// A bundle: its version directory, its manifest.json, or `<to>/<name>` (the latest
-        /// version).
-        bundle: PathBuf,
-        /// The rows to score: CSV, Parquet, JSON or NDJSON, with the columns the pipeline
-        /// collected (the target may be absent).
-        #[arg(long, short, value_name = "FILE")]
-        input: PathBuf,
-        /// Write the predictions here instead of standard output.
-        #[arg(long, short, value_name = "FILE")]
-        output: Option<PathBuf>,
-        /// Output format (default: from --output's extension, else csv).
-        #[arg(long, value_enum)]
-        format: Option<PredictFormat>,
-        /// A binary classifier predicts the positive class above this probability.
-        #[arg(long, default_value_t = 0.5, value_name = "P")]
-        threshold: f64,
-        #[command(flatten)]
-        plugins: PluginArgs,
-    },
+    Predict(PredictArgs),
     /// Print the canonical .aim form of a pipeline file (.aim or YAML).
     Fmt {
         file: PathBuf,
@@ -241,4 +222,56 @@ pub enum Form {
 pub enum PredictFormat {
     Csv,
     Json,
+    Ndjson,
+    Parquet,
+}
+
+/// `aimass predict`'s arguments.
+#[derive(clap::Args)]
+pub struct PredictArgs {
+    /// A bundle: its version directory, its manifest.json, or `<to>/<name>` (the latest
+    /// version).
+    pub bundle: PathBuf,
+    /// The rows to score: CSV, Parquet, JSON or NDJSON, with the columns the pipeline
+    /// collected (the target may be absent).
+    #[arg(long, short, value_name = "FILE")]
+    pub input: PathBuf,
+    /// Write the predictions here instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Output format (default: from --output's extension, else csv). Parquet needs --output.
+    #[arg(long, value_enum)]
+    pub format: Option<PredictFormat>,
+    /// A binary classifier predicts the positive class above this probability.
+    #[arg(long, default_value_t = 0.5, value_name = "P")]
+    pub threshold: f64,
+    /// Input columns to carry into the output, e.g. an id (repeatable, or comma-separated).
+    #[arg(long, value_name = "COLUMN", value_delimiter = ',')]
+    pub keep: Vec<String>,
+    /// Only the best-ranked rows, best first: a count (5000) or a share (10%): the campaign
+    /// list. Needs a binary classifier or a regressor.
+    #[arg(long, value_name = "N|P%", value_parser = parse_top)]
+    pub top: Option<aimass_stdlib::bundle::Top>,
+    #[command(flatten)]
+    pub plugins: PluginArgs,
+}
+
+/// `5000` or `10%`.
+fn parse_top(s: &str) -> Result<aimass_stdlib::bundle::Top, String> {
+    use aimass_stdlib::bundle::Top;
+    let bad = || format!("expected a row count such as 5000 or a share such as 10%, not {s:?}");
+    if let Some(p) = s.strip_suffix('%') {
+        let p: f64 = p.trim().parse().map_err(|_| bad())?;
+        if !(p > 0.0 && p <= 100.0) {
+            return Err(format!(
+                "a share must be above 0% and at most 100%, not {s}"
+            ));
+        }
+        return Ok(Top::Fraction(p / 100.0));
+    }
+    match s.trim().parse::<usize>() {
+        Ok(0) => Err("--top 0 keeps no row".to_string()),
+        Ok(n) => Ok(Top::Rows(n)),
+        Err(_) => Err(bad()),
+    }
 }

@@ -177,6 +177,14 @@ impl StageError {
         self
     }
 
+    /// Points at where the stage's parameter `param` was written, if it was.
+    pub fn at_param(self, params: &Params, param: &str, label: impl Into<String>) -> Self {
+        match params.get(param) {
+            Some(v) => self.at(v.span, label),
+            None => self,
+        }
+    }
+
     pub fn because(mut self, cause: impl std::error::Error + Send + Sync + 'static) -> Self {
         self.cause = Some(Box::new(cause));
         self

@@ -48,21 +48,7 @@ pub fn dispatch(cli: Cli) -> i32 {
             cache_dir,
             plugins,
         }),
-        Command::Predict {
-            bundle,
-            input,
-            output,
-            format,
-            threshold,
-            plugins,
-        } => predict::run(&predict::Args {
-            bundle,
-            input,
-            output,
-            format,
-            threshold,
-            plugins,
-        }),
+        Command::Predict(args) => predict::run(&args),
         Command::Stages {
             kind,
             pipeline,

@@ -1,26 +1,19 @@
 //! `aimass predict BUNDLE --input rows.csv`: score rows with a deployed bundle.
 //!
+//! The output is [`bundle::campaign_list`]'s, as the `score` stage's: the `--keep` columns,
+//! the predictions, then `decile` and `rank` for a model that ranks rows. Rows stay in input
+//! order, unless `--top` cuts the list to its best rows, best first.
+//!
 //! Exit codes: 0 scored; 1 the rows could not be scored (a column missing, a bad value);
 //! 2 the bundle or the command line is wrong (no bundle there, a tampered model file).
 
-use std::io::Write;
-use std::path::PathBuf;
-
 use aimass_engine::StageError;
 use aimass_stdlib::bundle::{self, PredictionFormat};
+use std::io::Write;
 
-use crate::cli::PredictFormat;
+use crate::cli::{PredictArgs as Args, PredictFormat};
 use crate::load::INVALID;
 use crate::report::emit;
-
-pub struct Args {
-    pub bundle: PathBuf,
-    pub input: PathBuf,
-    pub output: Option<PathBuf>,
-    pub format: Option<PredictFormat>,
-    pub threshold: f64,
-    pub plugins: crate::cli::PluginArgs,
-}
 
 /// Exit code when the rows cannot be scored.
 const FAILED: i32 = 1;
@@ -62,15 +55,29 @@ pub fn run(args: &Args) -> i32 {
         Ok(r) => r,
         Err(e) => return fail(e, INVALID),
     };
-    let mut predictions = match bundle::score(&bundle, &rows, args.threshold) {
-        Ok(p) => p,
-        Err(e) => return fail(e, FAILED),
-    };
     let format = match (args.format, &args.output) {
         (Some(PredictFormat::Csv), _) => PredictionFormat::Csv,
         (Some(PredictFormat::Json), _) => PredictionFormat::Json,
+        (Some(PredictFormat::Ndjson), _) => PredictionFormat::Ndjson,
+        (Some(PredictFormat::Parquet), _) => PredictionFormat::Parquet,
         (None, Some(path)) => PredictionFormat::from_path(path),
         (None, None) => PredictionFormat::Csv,
+    };
+    if format == PredictionFormat::Parquet && args.output.is_none() {
+        eprintln!("error: Parquet is a binary format: name the file with --output x.parquet");
+        return INVALID;
+    }
+    let opts = bundle::ListOptions {
+        keep: Some(args.keep.clone()),
+        top: args.top,
+        sort: false,
+        threshold: args.threshold,
+    };
+    let list = bundle::campaign_list(&bundle.model, &bundle.manifest.inputs, &rows, &opts);
+    let mut predictions = match list {
+        Ok(p) => p,
+        Err(e) if e.code == bundle::list::codes::NO_RANKING => return fail(e, INVALID),
+        Err(e) => return fail(e, FAILED),
     };
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => match std::fs::File::create(path) {

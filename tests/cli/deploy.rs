@@ -139,7 +139,10 @@ fn predict_scores_raw_rows_as_the_model_does() {
     let out = p.run(&["predict", "models/logit", "--input", "rows.csv"]);
     assert_eq!(out.code, 0, "{out:?}");
     let mut lines = out.stdout.lines();
-    assert_eq!(lines.next(), Some("prediction,proba_No,proba_Yes"));
+    assert_eq!(
+        lines.next(),
+        Some("prediction,proba_No,proba_Yes,decile,rank")
+    );
     let rows: Vec<(String, f64, f64)> = lines
         .map(|l| {
             let f: Vec<&str> = l.split(',').collect();

@@ -89,9 +89,13 @@ fn copy_dir(from: &Path, to: &Path) {
     for e in std::fs::read_dir(from).unwrap().flatten() {
         let p = e.path();
         let name = e.file_name();
-        // What a run of the example left behind (cache, lock, deployed bundles) is not part
-        // of it.
-        if name == ".aimass" || name == "models" || name.to_string_lossy().ends_with(".lock") {
+        // What a run of the example left behind (cache, lock, deployed bundles, exported
+        // lists) is not part of it.
+        if name == ".aimass"
+            || name == "models"
+            || name == "out"
+            || name.to_string_lossy().ends_with(".lock")
+        {
             continue;
         }
         if p.is_dir() {

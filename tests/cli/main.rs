@@ -15,5 +15,6 @@ mod harness;
 mod mlp;
 mod plugins;
 mod run;
+mod score;
 mod show;
 mod tune;

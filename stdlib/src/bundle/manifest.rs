@@ -83,12 +83,7 @@ impl Manifest {
         model_bytes: &[u8],
         metrics: BTreeMap<String, Json>,
     ) -> Self {
-        let features = model.feature_names();
-        // A recipe that does not read back cannot prepare rows either, and scoring reports
-        // it then; here the features themselves are the best account of the inputs.
-        let inputs = crate::data::Recipe::from_json(&model.recipe)
-            .unwrap_or_default()
-            .inputs_for(&features);
+        let inputs = super::score::model_inputs(model);
         Self {
             format: BUNDLE_FORMAT.to_string(),
             name: name.to_string(),

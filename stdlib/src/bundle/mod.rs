@@ -17,18 +17,22 @@
 //! pipeline's `collect` reads, without the target.
 
 mod files;
+pub mod list;
 mod manifest;
 mod open;
 mod output;
+mod ranking;
 mod rows;
 mod score;
 pub mod write;
 
+pub use list::{campaign_list, ListOptions};
 pub use manifest::{auto_version, blake3_hex, BundlePlugin, Manifest, ModelFile, BUNDLE_FORMAT};
 pub use open::{open, Bundle};
 pub use output::{write_predictions, PredictionFormat};
+pub use ranking::{rank_rows, ranking_column, Top};
 pub use rows::read_rows;
-pub use score::score;
+pub use score::{model_inputs, score, score_model};
 pub use write::{write, Written};
 
 /// The diagnostic codes of this module.

@@ -1,24 +1,33 @@
-//! Writing predictions: CSV (the default, for spreadsheets and campaign tools) or JSON (an
-//! array of one object per row, for services).
+//! Writing predictions: CSV (the default, for spreadsheets and campaign tools), JSON (an
+//! array of one object per row, for services), NDJSON (one object per line) or Parquet.
 
 use std::io::Write;
 use std::path::Path;
 
 use aimass_engine::StageError;
-use polars::prelude::{CsvWriter, DataFrame, JsonFormat, JsonWriter, SerWriter};
+use polars::prelude::{
+    CsvWriter, DataFrame, JsonFormat, JsonWriter, ParquetCompression, ParquetWriter, SerWriter,
+};
+
+use crate::data::write::FileFormat;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PredictionFormat {
     Csv,
     Json,
+    Ndjson,
+    Parquet,
 }
 
 impl PredictionFormat {
-    /// From an output file's extension: `.json` is JSON, anything else CSV.
+    /// From an output file's extension (`.json`, `.ndjson`/`.jsonl`, `.parquet`/`.pq`);
+    /// anything else is CSV.
     pub fn from_path(path: &Path) -> Self {
-        match path.extension().and_then(|e| e.to_str()) {
-            Some(e) if e.eq_ignore_ascii_case("json") => Self::Json,
-            _ => Self::Csv,
+        match FileFormat::from_path(path) {
+            Some(FileFormat::Json) => Self::Json,
+            Some(FileFormat::Ndjson) => Self::Ndjson,
+            Some(FileFormat::Parquet) => Self::Parquet,
+            Some(FileFormat::Csv) | None => Self::Csv,
         }
     }
 }
@@ -35,6 +44,13 @@ pub fn write_predictions(
         PredictionFormat::Json => JsonWriter::new(&mut *out)
             .with_json_format(JsonFormat::Json)
             .finish(df),
+        PredictionFormat::Ndjson => JsonWriter::new(&mut *out)
+            .with_json_format(JsonFormat::JsonLines)
+            .finish(df),
+        PredictionFormat::Parquet => ParquetWriter::new(&mut *out)
+            .with_compression(ParquetCompression::Zstd(None))
+            .finish(df)
+            .map(|_| ()),
     };
     result.map_err(|e| StageError::new(format!("cannot write the predictions: {e}")))?;
     if format == PredictionFormat::Json {

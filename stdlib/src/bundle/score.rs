@@ -14,14 +14,34 @@ use polars::prelude::{Column, DataFrame, IntoColumn, NamedFrom, Series};
 
 use super::codes::MISSING_COLUMN;
 use super::open::Bundle;
-use crate::estimator::{ClassifiedRows, Predictions};
+use crate::estimator::{ClassifiedRows, Predictions, TrainedModel};
 
-/// Predictions for `raw` rows. A binary classifier's `prediction` is the positive class iff
-/// its probability is above `threshold`, as `evaluate` decides; other classifiers predict
-/// their most probable class.
+/// Predictions for `raw` rows by a deployed bundle (see [`score_model`]).
 pub fn score(bundle: &Bundle, raw: &DataFrame, threshold: f64) -> Result<DataFrame, StageError> {
-    check_inputs(&bundle.manifest.inputs, raw)?;
-    let model = &bundle.model;
+    score_model(&bundle.model, &bundle.manifest.inputs, raw, threshold)
+}
+
+/// The raw columns a model reads: what its recipe needs to make its features. A bundle's
+/// manifest records this list; the `score` stage computes it from the model the same way.
+pub fn model_inputs(model: &TrainedModel) -> Vec<String> {
+    // A recipe that does not read back cannot prepare rows either, and scoring reports it
+    // then; here the features themselves are the best account of the inputs.
+    crate::data::Recipe::from_json(&model.recipe)
+        .unwrap_or_default()
+        .inputs_for(&model.feature_names())
+}
+
+/// Predictions for `raw` rows: the one code path of `aimass predict`, the `score` stage and
+/// `aimass serve`. `inputs` are the raw columns the model needs ([`model_inputs`]). A binary
+/// classifier's `prediction` is the positive class iff its probability is above
+/// `threshold`, as `evaluate` decides; other classifiers predict their most probable class.
+pub fn score_model(
+    model: &TrainedModel,
+    inputs: &[String],
+    raw: &DataFrame,
+    threshold: f64,
+) -> Result<DataFrame, StageError> {
+    check_inputs(inputs, raw)?;
     let predictions = model.predict(raw).map_err(StageError::from)?;
     let n = raw.height();
     let columns: Vec<Column> = match predictions {

@@ -5,10 +5,12 @@ pub mod collect;
 pub mod common;
 pub mod deploy;
 pub mod evaluate;
+pub mod export;
 pub mod fuse;
 pub mod join;
 pub mod model;
 pub mod resample;
+pub mod score;
 pub mod split;
 pub mod tune;
 
@@ -26,6 +28,8 @@ pub fn register(registry: &mut Registry) {
         tune::kind(),
         fuse::kind(),
         evaluate::kind(),
+        score::kind(),
+        export::kind(),
         deploy::kind(),
     ] {
         registry.register(kind);

@@ -27,8 +27,9 @@ pub struct GainsRow {
     pub lift: f64,
 }
 
-/// Row indices ranked by score descending, ties in input order.
-fn ranked(scores: &[f64]) -> Vec<usize> {
+/// Row indices ranked by score descending, ties in input order: the order of the gains
+/// table, and of a scored campaign list.
+pub fn ranked(scores: &[f64]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..scores.len()).collect();
     order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
     order
@@ -64,7 +65,7 @@ pub fn gains_table(y_true: &[bool], scores: &[f64]) -> Result<Vec<GainsRow>, Met
     let mut table = Vec::with_capacity(10);
     let (mut taken, mut positives) = (0usize, 0u64);
     for decile in 1..=10 {
-        let rows = (decile * n + 5) / 10;
+        let rows = decile_end(decile, n);
         positives += order[taken..rows].iter().filter(|&&r| y_true[r]).count() as u64;
         taken = rows;
         let population = rows as f64 / n as f64;
@@ -79,6 +80,21 @@ pub fn gains_table(y_true: &[bool], scores: &[f64]) -> Result<Vec<GainsRow>, Met
         });
     }
     Ok(table)
+}
+
+/// How many of `n` ranked rows the first `decile` deciles (1..=10) hold: the tenths rounded
+/// to the nearest row, so that every decile holds a row once `n >= 10`.
+pub fn decile_end(decile: usize, n: usize) -> usize {
+    (decile * n + 5) / 10
+}
+
+/// The decile (1 = the best-scored tenth) of the row at 0-based `rank` among `n`.
+pub fn decile_of(rank: usize, n: usize) -> u32 {
+    let mut d = 1;
+    while d < 10 && rank >= decile_end(d, n) {
+        d += 1;
+    }
+    d as u32
 }
 
 /// Lift of the top `fraction` of rows: the positive rate among the `ceil(fraction * n)`

@@ -15,7 +15,7 @@ pub use classification::{
     macro_recall, precision, recall, BinaryConfusion,
 };
 pub use error::MetricError;
-pub use gains::{gains_table, lift_at, GainsRow};
+pub use gains::{decile_end, decile_of, gains_table, lift_at, ranked, GainsRow};
 pub use log_loss::{log_loss, log_loss_multiclass};
 pub use ranking::{average_precision, roc_auc};
 pub use regression::{mae, mse, r2, rmse};
