@@ -9,6 +9,7 @@ mod metrics;
 mod plan;
 mod plugins;
 mod predict;
+mod report;
 mod run;
 mod show;
 mod stages;
@@ -62,6 +63,17 @@ pub fn dispatch(cli: Cli) -> i32 {
             format,
             threshold,
             plugins,
+        }),
+        Command::Report {
+            file,
+            run,
+            output,
+            cache_dir,
+        } => report::run(&report::Args {
+            file,
+            run,
+            output,
+            cache_dir,
         }),
         Command::Stages {
             kind,

@@ -10,8 +10,8 @@ use aimass_engine::StageError;
 use aimass_stdlib::bundle::{self, PredictionFormat};
 
 use crate::cli::PredictFormat;
+use crate::diagnostics::emit;
 use crate::load::INVALID;
-use crate::report::emit;
 
 pub struct Args {
     pub bundle: PathBuf,

@@ -14,6 +14,7 @@ mod guide;
 mod harness;
 mod mlp;
 mod plugins;
+mod report;
 mod run;
 mod show;
 mod tune;
