@@ -10,7 +10,6 @@ pub const ORANGE: &str = "#f28e2b";
 pub const RED: &str = "#e15759";
 pub const GREEN: &str = "#59a14f";
 pub const GREY: &str = "#9c9c9c";
-pub const LIGHT: &str = "#d9d9d9";
 
 /// Text safe inside HTML and SVG, elements and attributes alike.
 pub fn esc(s: &str) -> String {

@@ -14,6 +14,7 @@ mod guide;
 mod harness;
 mod mlp;
 mod plugins;
+mod png;
 mod report;
 mod run;
 mod show;

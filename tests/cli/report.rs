@@ -214,17 +214,17 @@ fn chromium() -> Option<String> {
 
 /// Share of pixels that are not (near) white, and the number of distinct colours.
 fn ink(png_path: &Path) -> (f64, usize) {
-    let decoder = png::Decoder::new(std::fs::File::open(png_path).unwrap());
-    let mut reader = decoder.read_info().unwrap();
-    let mut buf = vec![0; reader.output_buffer_size()];
-    let info = reader.next_frame(&mut buf).unwrap();
-    let channels = info.color_type.samples();
-    assert!(channels >= 3, "{:?}", info.color_type);
-    let pixels = &buf[..info.buffer_size()];
+    let image = crate::png::decode(&std::fs::read(png_path).unwrap());
+    assert!(
+        image.width >= 1000 && image.height >= 1000,
+        "{}x{}",
+        image.width,
+        image.height
+    );
     let mut colours = std::collections::BTreeSet::new();
     let mut inked = 0usize;
-    let total = pixels.len() / channels;
-    for px in pixels.chunks(channels) {
+    let total = image.pixels.len() / image.channels;
+    for px in image.pixels.chunks(image.channels) {
         let (r, g, b) = (px[0], px[1], px[2]);
         colours.insert((r, g, b));
         if r < 235 || g < 235 || b < 235 {
