@@ -75,6 +75,16 @@ fn the_campaign_report_has_every_plot_and_no_outside_reference() {
     assert!(page.contains(&format!("AUC {auc:.3}")), "AUC {auc}");
     // A first run has nothing to compare with.
     assert!(page.contains("No earlier result"));
+    // `show` prints the same coefficients the page plots.
+    let logit = p.run(&["show", "campaign.aim", "logit"]);
+    assert_eq!(logit.code, 0, "{logit:?}");
+    assert!(
+        logit
+            .stdout
+            .contains("coefficients (coefficient of the log-odds of Yes):"),
+        "{logit:?}"
+    );
+    assert!(logit.stdout.contains("(intercept)"), "{logit:?}");
 }
 
 #[test]
