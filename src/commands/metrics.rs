@@ -53,7 +53,7 @@ pub fn run(file: &Path, diff: bool, format: OutputFormat, cache_dir: Option<&Pat
             (stage, (key, scores))
         })
         .collect();
-    let rows: Vec<(String, String, Option<f64>, Option<f64>)> = diff(&cache, &keyed, &runs)
+    let rows: Vec<(String, String, Option<f64>, Option<f64>)> = self::diff(&cache, &keyed, &runs)
         .into_iter()
         .map(|r| (r.stage, r.metric, r.old, r.new))
         .collect();
