@@ -72,12 +72,12 @@ fn frames_models_metrics_and_trials_are_shown() {
         "{}",
         model.stdout
     );
-    // Its importance: shares of the gini decrease, largest first, summing to 1 (JSON has
+    // Its importance (the search chose entropy): shares of the decrease, largest first, summing to 1 (JSON has
     // every feature; the text the top 20).
     assert!(
         model
             .stdout
-            .contains("feature importance (impurity decrease (gini), share of the total):"),
+            .contains("feature importance (impurity decrease (entropy), share of the total):"),
         "{}",
         model.stdout
     );
