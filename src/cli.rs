@@ -69,6 +69,22 @@ pub enum Command {
         #[command(flatten)]
         plugins: PluginArgs,
     },
+    /// Write an HTML report of a run: the stage timeline, each evaluation's ROC, gains, lift
+    /// and confusion matrix with its gates, each model's feature importance or coefficients,
+    /// each tune stage's trials, and the metrics against earlier results.
+    Report {
+        file: PathBuf,
+        /// The run to report on (a record name in .aimass/runs/, without .json); default:
+        /// the pipeline's latest run.
+        #[arg(long, value_name = "ID")]
+        run: Option<String>,
+        /// Where to write the page.
+        #[arg(long, short, value_name = "PATH", default_value = "report.html")]
+        output: PathBuf,
+        /// Cache directory (default: .aimass/cache next to the pipeline file).
+        #[arg(long, env = "AIMASS_CACHE_DIR", value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
+    },
     /// List the stage kinds, or describe one.
     Stages {
         /// A stage kind, e.g. `model` or `rfm.segment`.

@@ -5,7 +5,7 @@ use std::path::Path;
 use aimass_dsl::{ir, SourceFile};
 use aimass_engine::Workflow;
 
-use crate::report::emit;
+use crate::diagnostics::emit;
 
 /// Exit code for an invalid pipeline file or command line.
 pub const INVALID: i32 = 2;

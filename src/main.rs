@@ -5,6 +5,7 @@
 
 mod cli;
 mod commands;
+mod diagnostics;
 mod duration;
 mod load;
 mod progress;
@@ -16,7 +17,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    report::install_hook();
+    diagnostics::install_hook();
     if !matches!(cli.command, cli::Command::Run(_)) {
         // A command that only prints ends quietly when its reader goes away, as `cat`
         // does, instead of panicking on the broken pipe. `run` keeps Rust's default (the

@@ -46,28 +46,17 @@ pub fn run(file: &Path, diff: bool, format: OutputFormat, cache_dir: Option<&Pat
         return 0;
     }
     let runs = RunRecord::latest(&project.join(".aimass").join("runs"), 200);
-    let mut rows = Vec::new();
-    for (stage, now) in &current {
-        let key_now = lock.stages.get(stage).map(|s| s.key.as_str());
-        // The newest earlier result of this stage with another key.
-        let before = runs
-            .iter()
-            .flat_map(|r| r.stages.iter())
-            .filter(|s| &s.name == stage && s.key.is_some() && s.key.as_deref() != key_now)
-            .find_map(|s| s.key.as_deref().and_then(|k| scores_of(&cache, k)));
-        let names: Vec<String> = now
-            .as_object()
-            .map(|o| o.keys().cloned().collect())
-            .unwrap_or_default();
-        for m in names {
-            let new = now.get(&m).and_then(Json::as_f64);
-            let old = before
-                .as_ref()
-                .and_then(|b| b.get(&m))
-                .and_then(Json::as_f64);
-            rows.push((stage.clone(), m, old, new));
-        }
-    }
+    let keyed: BTreeMap<String, (Option<String>, Json)> = current
+        .into_iter()
+        .map(|(stage, scores)| {
+            let key = lock.stages.get(&stage).map(|s| s.key.clone());
+            (stage, (key, scores))
+        })
+        .collect();
+    let rows: Vec<(String, String, Option<f64>, Option<f64>)> = self::diff(&cache, &keyed, &runs)
+        .into_iter()
+        .map(|r| (r.stage, r.metric, r.old, r.new))
+        .collect();
     match format {
         OutputFormat::Json => {
             let items: Vec<Json> = rows
@@ -104,8 +93,60 @@ fn change(old: Option<f64>, new: Option<f64>) -> Option<f64> {
     Some(new? - old?)
 }
 
+/// One metric of one stage: now, and in the stage's previous distinct result.
+pub struct DiffRow {
+    pub stage: String,
+    pub metric: String,
+    pub old: Option<f64>,
+    pub new: Option<f64>,
+}
+
+impl DiffRow {
+    pub fn change(&self) -> Option<f64> {
+        change(self.old, self.new)
+    }
+}
+
+/// What `--diff` prints (and `aimass report` shows): for each stage of `current` (stage ->
+/// its cache key and scores), every metric next to the stage's newest result in `earlier`
+/// (run records, newest first) that has another key, read from the cache.
+pub fn diff(
+    cache: &Cache,
+    current: &BTreeMap<String, (Option<String>, Json)>,
+    earlier: &[RunRecord],
+) -> Vec<DiffRow> {
+    let mut rows = Vec::new();
+    for (stage, (key_now, now)) in current {
+        let key_now = key_now.as_deref();
+        // The newest earlier result of this stage with another key.
+        let before = earlier
+            .iter()
+            .flat_map(|r| r.stages.iter())
+            .filter(|s| &s.name == stage && s.key.is_some() && s.key.as_deref() != key_now)
+            .find_map(|s| s.key.as_deref().and_then(|k| scores_of(cache, k)));
+        let names: Vec<String> = now
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        for m in names {
+            let new = now.get(&m).and_then(Json::as_f64);
+            let old = before
+                .as_ref()
+                .and_then(|b| b.get(&m))
+                .and_then(Json::as_f64);
+            rows.push(DiffRow {
+                stage: stage.clone(),
+                metric: m,
+                old,
+                new,
+            });
+        }
+    }
+    rows
+}
+
 /// The `scores` of the Metrics outputs of a cached entry.
-fn scores_of(cache: &Cache, key: &str) -> Option<Json> {
+pub fn scores_of(cache: &Cache, key: &str) -> Option<Json> {
     let entry = cache.lookup(key)?;
     entry
         .outputs

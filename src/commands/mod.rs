@@ -9,6 +9,7 @@ mod metrics;
 mod plan;
 mod plugins;
 mod predict;
+mod report;
 mod run;
 mod show;
 mod stages;
@@ -49,6 +50,17 @@ pub fn dispatch(cli: Cli) -> i32 {
             plugins,
         }),
         Command::Predict(args) => predict::run(&args),
+        Command::Report {
+            file,
+            run,
+            output,
+            cache_dir,
+        } => report::run(&report::Args {
+            file,
+            run,
+            output,
+            cache_dir,
+        }),
         Command::Stages {
             kind,
             pipeline,

@@ -6,7 +6,7 @@ use aimass_plugin_host::{HostOptions, Plugin, Role};
 use serde_json::{json, Value as Json};
 
 use crate::cli::{OutputFormat, PluginsCommand};
-use crate::report::emit;
+use crate::diagnostics::emit;
 
 pub fn run(command: PluginsCommand) -> i32 {
     match command {

@@ -12,8 +12,8 @@ use aimass_stdlib::bundle::{self, PredictionFormat};
 use std::io::Write;
 
 use crate::cli::{PredictArgs as Args, PredictFormat};
+use crate::diagnostics::emit;
 use crate::load::INVALID;
-use crate::report::emit;
 
 /// Exit code when the rows cannot be scored.
 const FAILED: i32 = 1;

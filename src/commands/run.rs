@@ -9,7 +9,7 @@ use serde_json::{json, Value as Json};
 
 use crate::cli::{OutputFormat, RunArgs};
 use crate::progress::{seconds, Progress};
-use crate::{load, report};
+use crate::{diagnostics, load};
 
 pub fn run(args: &RunArgs) -> i32 {
     let (workflow, opts) = match load::for_run(args) {
@@ -44,7 +44,7 @@ pub fn run(args: &RunArgs) -> i32 {
         }
     }
     for failure in outcome.failures {
-        report::emit(failure);
+        diagnostics::emit(failure);
     }
     code
 }

@@ -1,5 +1,6 @@
 //! `aimass show FILE STAGE[.PORT]`: look at what a stage produced in the last run, from the
-//! cache: a frame's shape, schema and first rows; a model's algorithm, features and classes;
+//! cache: a frame's shape, schema and first rows; a model's algorithm, features, classes and
+//! feature importance or coefficients;
 //! metrics as a table; a tune stage's trials sorted by score. `--output` writes the artifact
 //! in an open format (a frame as CSV, Parquet, JSON or NDJSON; a model or metrics as JSON),
 //! so cleaned data can leave the cache for polars, pandas or duckdb.
@@ -12,6 +13,7 @@ use std::path::{Path, PathBuf};
 use aimass_engine::cache::Cache;
 use aimass_engine::{Artifact, Frame, Model};
 use aimass_stdlib::data::write::{rows_as_json, write_bytes, write_frame, FileFormat, EXTENSIONS};
+use aimass_stdlib::estimator::importance::explain;
 use aimass_stdlib::estimator::TrainedModel;
 use serde_json::{json, Value as Json};
 
@@ -220,9 +222,14 @@ fn frame_json(f: &Frame, rows: usize) -> Json {
     json!({ "type": "frame", "rows": df.height(), "columns": df.width(), "schema": schema, "head": rows_json })
 }
 
-/// What a model is, read from its bytes (aimass's own format).
+/// What a model is, read from its bytes (aimass's own format), with its feature importance
+/// or coefficients (the same numbers `aimass report` plots).
 fn model_json(m: &Model) -> Result<Json, String> {
     let t = TrainedModel::from_artifact(m).map_err(|e| e.to_string())?;
+    let explained = match explain(&t) {
+        Ok(e) => json!(e),
+        Err(why) => json!({ "unavailable": why }),
+    };
     Ok(json!({
         "type": "model",
         "algorithm": t.spec.algorithm.name(),
@@ -235,6 +242,7 @@ fn model_json(m: &Model) -> Result<Json, String> {
         "training_rows": t.training_rows,
         "seed": t.seed,
         "has_recipe": !t.recipe.is_null(),
+        "explained": explained,
     }))
 }
 
@@ -280,6 +288,67 @@ fn model_text(label: &str, j: &Json) -> String {
             ""
         }
     ));
+    out.push_str(&explained_text(&j["explained"]));
+    out
+}
+
+/// Features listed per weight set; `--format json` has them all.
+const FEATURES_SHOWN: usize = 20;
+
+/// The importance or coefficients, largest first, as a table under the model.
+fn explained_text(e: &Json) -> String {
+    if let Some(why) = e["unavailable"].as_str() {
+        return format!("  no importance: {why}\n");
+    }
+    let coefficients = e["kind"] == "coefficient";
+    let mut out = format!(
+        "\n  {} ({}):\n",
+        if coefficients {
+            "coefficients"
+        } else {
+            "feature importance"
+        },
+        e["measure"].as_str().unwrap_or("-")
+    );
+    for set in e["sets"].as_array().into_iter().flatten() {
+        if let Some(class) = set["class"].as_str() {
+            out.push_str(&format!("  class {class}:\n"));
+        }
+        let weights = set["weights"].as_array().cloned().unwrap_or_default();
+        let w = weights
+            .iter()
+            .take(FEATURES_SHOWN)
+            .filter_map(|x| x["feature"].as_str())
+            .map(str::len)
+            .max()
+            .unwrap_or(7)
+            .max(7);
+        for x in weights.iter().take(FEATURES_SHOWN) {
+            let v = x["value"].as_f64().unwrap_or(f64::NAN);
+            let cell = if coefficients {
+                format!("{v:+10.4}")
+            } else {
+                format!("{:9.2}%", 100.0 * v)
+            };
+            let splits = x["splits"]
+                .as_u64()
+                .map(|n| format!("  {n} splits"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "    {:w$}  {cell}{splits}\n",
+                x["feature"].as_str().unwrap_or("?")
+            ));
+        }
+        if weights.len() > FEATURES_SHOWN {
+            out.push_str(&format!(
+                "    ... {} more (--format json lists them all)\n",
+                weights.len() - FEATURES_SHOWN
+            ));
+        }
+        if let Some(b) = set["intercept"].as_f64() {
+            out.push_str(&format!("    {:w$}  {b:+10.4}\n", "(intercept)"));
+        }
+    }
     out
 }
 

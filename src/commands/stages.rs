@@ -17,7 +17,7 @@ fn registry(pipeline: Option<&Path>, plugins: &[PathBuf]) -> Result<aimass_engin
             )
             .map_err(|e| {
                 for error in e.errors {
-                    crate::report::emit(error);
+                    crate::diagnostics::emit(error);
                 }
                 load::INVALID
             })?

@@ -366,3 +366,61 @@ fn deploy_stays_inside_the_project_unless_allowed() {
         );
     }
 }
+
+/// The version directories of a bundle (without `latest`), sorted.
+fn versions(p: &Project, root: &str) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(p.dir.path().join(root))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "latest")
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn keep_prunes_older_versions_but_never_latest() {
+    let p = Project::new();
+    p.file("data.csv", small_csv());
+    let deploy = |version: &str, keep: u32| {
+        p.file(
+            "small.aim",
+            SMALL.replace(
+                "version = \"v1\"",
+                &format!("version = \"{version}\", keep = {keep}"),
+            ),
+        );
+        let out = p.run(&["run", "small.aim"]);
+        assert_eq!(out.code, 0, "{out:?}");
+        // Directory times order the versions; keep them apart on coarse clocks.
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    };
+    for v in ["v1", "v2", "v3"] {
+        deploy(v, 2);
+    }
+    assert_eq!(versions(&p, "out/ship"), ["v2", "v3"]);
+    assert_eq!(p.read("out/ship/latest"), "v3\n");
+    assert!(p.dir.path().join("out/ship/v3/manifest.json").is_file());
+    // Deploying v2 again (same bytes, so its directory stays as it was) makes it `latest`
+    // though v3 is newer: keep = 1 removes v3, never v2.
+    deploy("v2", 1);
+    assert_eq!(versions(&p, "out/ship"), ["v2"]);
+    assert_eq!(p.read("out/ship/latest"), "v2\n");
+    let predicted = p.run(&["predict", "out/ship", "--input", "data.csv"]);
+    assert_eq!(predicted.code, 0, "{predicted:?}");
+}
+
+#[test]
+fn keep_must_be_at_least_one() {
+    let p = Project::new();
+    p.file("data.csv", small_csv());
+    p.file(
+        "small.aim",
+        SMALL.replace("version = \"v1\"", "version = \"v1\", keep = 0"),
+    );
+    let out = p.run(&["check", "small.aim"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("keep"), "{out:?}");
+    assert!(!p.dir.path().join("out").exists());
+}

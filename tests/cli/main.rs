@@ -14,6 +14,8 @@ mod guide;
 mod harness;
 mod mlp;
 mod plugins;
+mod png;
+mod report;
 mod run;
 mod score;
 mod show;

@@ -72,6 +72,29 @@ fn frames_models_metrics_and_trials_are_shown() {
         "{}",
         model.stdout
     );
+    // Its importance (the search chose entropy): shares of the decrease, largest first, summing to 1 (JSON has
+    // every feature; the text the top 20).
+    assert!(
+        model
+            .stdout
+            .contains("feature importance (impurity decrease (entropy), share of the total):"),
+        "{}",
+        model.stdout
+    );
+    let json = p.run(&["show", "tuning.aim", "tuned", "--format", "json"]);
+    let j: Json = serde_json::from_str(&json.stdout).unwrap();
+    let weights = j["explained"]["sets"][0]["weights"].as_array().unwrap();
+    let values: Vec<f64> = weights
+        .iter()
+        .map(|w| w["value"].as_f64().unwrap())
+        .collect();
+    assert_eq!(values.len(), j["features"].as_array().unwrap().len());
+    assert!(
+        (values.iter().sum::<f64>() - 1.0).abs() < 1e-9,
+        "{values:?}"
+    );
+    assert!(values.windows(2).all(|w| w[0] >= w[1]), "{values:?}");
+    assert!(values[0] > 0.0);
 
     // Trials best first.
     let trials = p.run(&["show", "tuning.aim", "tuned.trials"]);

@@ -49,5 +49,5 @@ pub use events::{Event, EventSink, NoEvents, StageStatus};
 pub use lockfile::{LockFile, LockReadError, LockStage};
 pub use options::RunOptions;
 pub use panics::message as panic_message;
-pub use record::{RunRecord, StageRecord};
+pub use record::{RunRecord, StageRecord, StoredRun};
 pub use scheduler::{run, RunError, RunOutcome};

@@ -53,6 +53,25 @@ impl RunRecord {
 
     /// The most recent records in a runs directory, newest first.
     pub fn latest(runs_dir: &Path, n: usize) -> Vec<RunRecord> {
+        StoredRun::list(runs_dir)
+            .into_iter()
+            .take(n)
+            .map(|r| r.record)
+            .collect()
+    }
+}
+
+/// A record read back with its id: the file name without `.json`, `<started>-<pid>`.
+#[derive(Clone, Debug)]
+pub struct StoredRun {
+    pub id: String,
+    pub record: RunRecord,
+}
+
+impl StoredRun {
+    /// Every readable record in a runs directory, newest first (by start time, then pid);
+    /// files that are not records are passed over.
+    pub fn list(runs_dir: &Path) -> Vec<StoredRun> {
         let Ok(rd) = std::fs::read_dir(runs_dir) else {
             return Vec::new();
         };
@@ -73,9 +92,11 @@ impl RunRecord {
         paths
             .iter()
             .rev()
-            .filter_map(|p| std::fs::read(p).ok())
-            .filter_map(|b| serde_json::from_slice(&b).ok())
-            .take(n)
+            .filter_map(|p| {
+                let id = p.file_stem()?.to_str()?.to_string();
+                let record = serde_json::from_slice(&std::fs::read(p).ok()?).ok()?;
+                Some(StoredRun { id, record })
+            })
             .collect()
     }
 }

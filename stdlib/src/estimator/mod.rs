@@ -27,6 +27,7 @@ pub mod external;
 pub mod fitted;
 pub mod forest;
 pub mod gbdt;
+pub mod importance;
 pub mod labels;
 pub mod logistic;
 pub mod matrix;

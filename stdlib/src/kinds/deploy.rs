@@ -12,6 +12,9 @@
 //!   "metrics": ["logit_eval"] }
 //! ```
 //!
+//! With `keep = N`, versions of the bundle beyond the N newest are removed after the write
+//! (never the one `latest` names; see `bundle::prune`) and listed under `"pruned"`.
+//!
 //! The bundle lives outside the cache, so a cache hit is trusted only while those files are
 //! still there with these hashes and `latest` names this version
 //! ([`StageKind::effects_present`]); otherwise the stage runs again and rewrites them.
@@ -36,6 +39,7 @@ pub fn signature() -> Signature {
         .param(ParamSig::optional("name", Ty::Str, "bundle name (default: the stage name)"))
         .param(ParamSig::with_default("version", Ty::OneOf(vec![Ty::words(&["auto"]), Ty::Str]), ParamValue::word("auto"), "auto: the first 12 hex digits of the model's blake3 hash; or a name such as \"2024.1\""))
         .param(ParamSig::optional("metrics", Ty::list(Ty::Input(ArtifactType::Metrics)), "evaluations of this model to record in the manifest (the deploy waits for their gates)"))
+        .param(ParamSig::optional("keep", Ty::Int, "after writing, remove older versions beyond this many newest (never the one `latest` names)").bounds(1.0, 10000.0))
         .output("manifest", ArtifactType::Metrics, "what was written where")
 }
 
@@ -113,7 +117,14 @@ impl StageKind for Deploy {
         let written = bundle::write(&dir, &manifest, &artifact.bytes)
             .map_err(|e| point_at(e, params, "to", "the bundle goes here"))?;
         let shown = |p: &Path| p.to_string_lossy().replace('\\', "/");
-        let report = json!({
+        let pruned = match params.int("keep") {
+            Some(keep) => Some(
+                bundle::prune(&dir, usize::try_from(keep).unwrap_or(1))
+                    .map_err(|e| point_at(e, params, "keep", "pruning these versions"))?,
+            ),
+            None => None,
+        };
+        let mut report = json!({
             "bundle": shown(&root.join(&version)),
             "name": name,
             "version": version,
@@ -122,6 +133,10 @@ impl StageKind for Deploy {
             "manifest_blake3": written.manifest_blake3,
             "metrics": metrics.keys().collect::<Vec<_>>(),
         });
+        // Only with `keep`, so that other deploys' outputs are unchanged.
+        if let Some(pruned) = pruned {
+            report["pruned"] = json!(pruned);
+        }
         Ok(Outputs::one("manifest", Artifact::Metrics(report)))
     }
 

@@ -11,6 +11,8 @@
 //!   "confusion": { "labels": ["No", "Yes"], "matrix": [[tn, fp], [fn, tp]] },
 //!   "gains": [ { "decile": 1, "rows": .., "population": .., "positives": .., "captured": ..,
 //!                "lift": .. }, ... ],
+//!   "curves": null | { "roc": [ { "x": fpr, "y": tpr }, .. ],        // <= 200 points each,
+//!                      "gains": [ { "x": population, "y": captured }, .. ] },  // for plots
 //!   "cv": null | { "k": 5, "seed": 42, "stratified": true, "folds": [..], "mean": {..},
 //!                  "std": {..} },
 //!   "gates": [ { "gate": "roc_auc >= 0.8", "value": 0.83, "passed": true } ] }
@@ -34,7 +36,10 @@ use crate::estimator::{
     cross_validate, regression_scores, ClassifiedRows, Metric, Predictions, TargetValues, Task,
     TrainedModel,
 };
-use crate::ml::metrics::{confusion_matrix, gains_table};
+use crate::ml::metrics::{confusion_matrix, gains_curve, gains_table, roc_curve};
+
+/// Points kept of each curve in the report: enough for a smooth plot, small in the cache.
+const CURVE_POINTS: usize = 200;
 
 pub fn signature() -> Signature {
     Signature::new(
@@ -151,6 +156,11 @@ impl StageKind for EvaluateKind {
         &self.sig
     }
 
+    /// 2: the report gained `curves` (ROC and gains points for `aimass report`).
+    fn version(&self) -> String {
+        "2".to_string()
+    }
+
     fn validate(&self, params: &Params) -> Vec<StageError> {
         let mut errors = Vec::new();
         let listed = listed(params);
@@ -247,6 +257,7 @@ impl StageKind for EvaluateKind {
             "threshold": threshold,
             "confusion": Json::Null,
             "gains": Json::Null,
+            "curves": Json::Null,
             "cv": Json::Null,
         });
         let scores = match (&predictions, &truth) {
@@ -260,6 +271,7 @@ impl StageKind for EvaluateKind {
                 report["positive"] = json!(model.positive.and_then(|p| model.classes.get(p)));
                 report["confusion"] = confusion(&model, &rows);
                 report["gains"] = gains(&rows);
+                report["curves"] = curves(&rows);
                 rows.score(&metrics)
             }
             (Predictions::Values(pred), TargetValues::Values(y)) => {
@@ -380,6 +392,23 @@ fn gains(rows: &ClassifiedRows<'_>) -> Json {
     let truth: Vec<bool> = rows.truth.iter().map(|&t| t == pos).collect();
     let scores = rows.proba.column(pos).to_vec();
     gains_table(&truth, &scores).map_or_else(|_| json!([]), |t| json!(t))
+}
+
+/// The ROC and cumulative gains curves of the positive class, thinned to [`CURVE_POINTS`]
+/// (`null` when there is no positive class or the rows hold one class only).
+fn curves(rows: &ClassifiedRows<'_>) -> Json {
+    let Some(pos) = rows.positive else {
+        return Json::Null;
+    };
+    let truth: Vec<bool> = rows.truth.iter().map(|&t| t == pos).collect();
+    let scores = rows.proba.column(pos).to_vec();
+    match (
+        roc_curve(&truth, &scores, CURVE_POINTS),
+        gains_curve(&truth, &scores, CURVE_POINTS),
+    ) {
+        (Ok(roc), Ok(gains)) => json!({ "roc": roc, "gains": gains }),
+        _ => Json::Null,
+    }
 }
 
 /// The failure of one gate on a metrics report, if it fails.

@@ -152,9 +152,10 @@ impl StageKind for Fuse {
         &self.sig
     }
 
-    /// 2: boosting takes Newton steps in its leaves for the log loss.
+    /// 2: boosting takes Newton steps in its leaves for the log loss. 3: trees keep the rows
+    /// reaching each node (for feature importance).
     fn version(&self) -> String {
-        "2".to_string()
+        "3".to_string()
     }
 
     fn validate(&self, params: &Params) -> Vec<StageError> {

@@ -55,6 +55,11 @@ impl StageKind for ModelKind {
         &self.sig
     }
 
+    /// 2: trees keep the rows reaching each node (for feature importance).
+    fn version(&self) -> String {
+        "2".to_string()
+    }
+
     fn validate(&self, params: &Params) -> Vec<StageError> {
         Spec::from_params(params).err().unwrap_or_default()
     }

@@ -248,9 +248,10 @@ impl StageKind for Tune {
         &self.sig
     }
 
-    /// 2: the trials output carries a one-line summary of the winner.
+    /// 2: the trials output carries a one-line summary of the winner. 3: trees keep the rows
+    /// reaching each node (for feature importance).
     fn version(&self) -> String {
-        "2".to_string()
+        "3".to_string()
     }
 
     fn validate(&self, params: &Params) -> Vec<StageError> {

@@ -92,6 +92,7 @@ pub(crate) fn grow_keeping<C: Criterion>(
         .map(|_| Scratch::default())
         .collect();
     let mut nodes: Vec<Node<C::Leaf>> = Vec::new();
+    let mut node_rows_kept: Vec<u32> = Vec::new();
     let mut stack = vec![Pending {
         start: 0,
         end: n_rows,
@@ -112,6 +113,8 @@ pub(crate) fn grow_keeping<C: Criterion>(
             crit.add(&mut stats, r);
         }
         let m = node_rows.len();
+        // Row counts fit in u32: the row indices themselves are u32.
+        node_rows_kept.push(m as u32);
         let splittable = limits.max_depth.is_none_or(|d| task.depth < d)
             && m >= limits.min_samples_split
             && m >= 2 * limits.min_samples_leaf
@@ -171,5 +174,11 @@ pub(crate) fn grow_keeping<C: Criterion>(
         values,
         rows: counts,
     };
-    (Tree { nodes }, facts)
+    (
+        Tree {
+            nodes,
+            rows: node_rows_kept,
+        },
+        facts,
+    )
 }

@@ -6,6 +6,7 @@
 pub(crate) mod columns;
 pub(crate) mod criterion;
 pub(crate) mod grow;
+pub(crate) mod importance;
 pub(crate) mod search;
 pub(crate) mod tree;
 

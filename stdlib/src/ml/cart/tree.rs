@@ -20,6 +20,11 @@ pub(crate) enum Node<V> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub(crate) struct Tree<V> {
     pub(crate) nodes: Vec<Node<V>>,
+    /// The training rows that reached each node, in node order: what feature importance
+    /// (impurity decrease weighted by rows, see `importance.rs`) needs besides the leaf
+    /// values. Empty in trees stored before it was kept.
+    #[serde(default)]
+    pub(crate) rows: Vec<u32>,
 }
 
 impl<V> Tree<V> {
@@ -94,6 +99,7 @@ impl<V> Tree<V> {
             parent: Option<(usize, bool)>,
         }
         let mut nodes: Vec<Node<V>> = Vec::new();
+        let mut rows: Vec<u32> = Vec::new();
         let mut stack = vec![Todo {
             at: 0,
             depth: 0,
@@ -106,6 +112,7 @@ impl<V> Tree<V> {
                     *(if is_left { left } else { right }) = id;
                 }
             }
+            rows.push(u32::try_from(facts.rows[at]).unwrap_or(u32::MAX));
             match &self.nodes[at] {
                 Node::Split {
                     feature,
@@ -131,7 +138,7 @@ impl<V> Tree<V> {
                 _ => nodes.push(Node::Leaf(facts.values[at].clone())),
             }
         }
-        Tree { nodes }
+        Tree { nodes, rows }
     }
 
     pub(crate) fn n_leaves(&self) -> usize {

@@ -8,7 +8,7 @@ use super::classification::check_scores;
 use super::error::MetricError;
 
 /// Cumulative (true positives, false positives) after each distinct threshold, highest first.
-fn threshold_counts(y_true: &[bool], scores: &[f64]) -> Vec<(u64, u64)> {
+pub(super) fn threshold_counts(y_true: &[bool], scores: &[f64]) -> Vec<(u64, u64)> {
     let mut order: Vec<usize> = (0..scores.len()).collect();
     order.sort_unstable_by(|&a, &b| scores[b].total_cmp(&scores[a]));
     let mut points = Vec::new();
