@@ -43,8 +43,9 @@ fn malformed_inputs_exit_2_with_a_diagnostic() {
         ("garbage.aim".into(), garbage(4096, 1)),
         ("garbage.yaml".into(), garbage(4096, 2)),
         (
+            // Cut just inside a block, so the file cannot be whole whatever the example holds.
             "truncated.aim".into(),
-            example.as_bytes()[..example.len() / 2].to_vec(),
+            example.as_bytes()[..example[..example.len() / 2].rfind('{').unwrap() + 1].to_vec(),
         ),
     ];
     for cut in [10, 100, 333, 700] {

@@ -86,7 +86,10 @@ fn the_boosting_example_fits_tunes_fuses_deploys_and_predicts() {
     let out = p.run(&["predict", "models/boosted", "--input", "rows.csv"]);
     assert_eq!(out.code, 0, "{out:?}");
     let mut lines = out.stdout.lines();
-    assert_eq!(lines.next(), Some("prediction,proba_No,proba_Yes"));
+    assert_eq!(
+        lines.next(),
+        Some("prediction,proba_No,proba_Yes,decile,rank")
+    );
     let yes: Vec<f64> = lines
         .map(|l| l.split(',').nth(2).unwrap().parse().unwrap())
         .collect();

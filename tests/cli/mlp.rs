@@ -68,7 +68,10 @@ fn the_neural_example_ships_an_mlp_that_predict_scores_as_in_process() {
     let out = p.run(&["predict", "models/nn", "--input", "rows.csv"]);
     assert_eq!(out.code, 0, "{out:?}");
     let mut lines = out.stdout.lines();
-    assert_eq!(lines.next(), Some("prediction,proba_No,proba_Yes"));
+    assert_eq!(
+        lines.next(),
+        Some("prediction,proba_No,proba_Yes,decile,rank")
+    );
     let rows: Vec<(String, f64, f64)> = lines
         .map(|l| {
             let f: Vec<&str> = l.split(',').collect();

@@ -99,7 +99,7 @@ fn a_deployed_plugin_model_predicts_and_names_the_library_it_needs() {
     );
     assert_eq!(ok.code, 0, "{ok:?}");
     let rows: Vec<&str> = ok.stdout.lines().collect();
-    assert_eq!(rows[0], "prediction,proba_false,proba_true");
+    assert_eq!(rows[0], "prediction,proba_false,proba_true,decile,rank");
     assert!(
         rows[1].starts_with("true,"),
         "a recent frequent customer returns: {ok:?}"
