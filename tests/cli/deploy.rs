@@ -5,25 +5,14 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
-use crate::harness::{repo, Outcome, Project};
-
-fn status(out: &Outcome, stage: &str) -> String {
-    let json: Json = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"));
-    json["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == stage)
-        .map(|s| s["status"].as_str().unwrap().to_string())
-        .unwrap_or_else(|| "absent".into())
-}
+use crate::harness::{repo, Project};
 
 /// The example, run up to its deploy stage: (project, version directory).
 fn deployed() -> (Project, PathBuf) {
     let p = Project::new().with_example("telco-retention");
     let out = p.run(&["run", "campaign.aim", "--only", "ship", "--format", "json"]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert_eq!(status(&out, "ship"), "done", "{out:?}");
+    assert_eq!(out.stage_status("ship"), "done", "{out:?}");
     let version = p.read("models/logit/latest").trim().to_string();
     let dir = p.dir.path().join("models/logit").join(&version);
     (p, dir)
@@ -99,7 +88,7 @@ fn deploy_writes_a_bundle_that_is_cached_and_restored_when_deleted() {
         .unwrap();
     let again = p.run(&["run", "campaign.aim", "--only", "ship", "--format", "json"]);
     assert_eq!(again.code, 0, "{again:?}");
-    assert_eq!(status(&again, "ship"), "cached", "{again:?}");
+    assert_eq!(again.stage_status("ship"), "cached", "{again:?}");
     let after = std::fs::metadata(dir.join("manifest.json"))
         .unwrap()
         .modified()
@@ -116,9 +105,13 @@ fn deploy_writes_a_bundle_that_is_cached_and_restored_when_deleted() {
     );
     let restored = p.run(&["run", "campaign.aim", "--only", "ship", "--format", "json"]);
     assert_eq!(restored.code, 0, "{restored:?}");
-    assert_eq!(status(&restored, "ship"), "done", "{restored:?}");
-    assert_eq!(status(&restored, "logit"), "cached", "{restored:?}");
-    assert_eq!(status(&restored, "logit_eval"), "cached", "{restored:?}");
+    assert_eq!(restored.stage_status("ship"), "done", "{restored:?}");
+    assert_eq!(restored.stage_status("logit"), "cached", "{restored:?}");
+    assert_eq!(
+        restored.stage_status("logit_eval"),
+        "cached",
+        "{restored:?}"
+    );
     assert_eq!(
         std::fs::read(dir.join("manifest.json")).unwrap(),
         manifest_bytes

@@ -21,6 +21,19 @@ impl Outcome {
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
     }
+
+    /// A stage's status in `run --format json`'s summary ("absent" when it is not listed).
+    pub fn stage_status(&self, stage: &str) -> String {
+        let json: serde_json::Value =
+            serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("{e}: {self:?}"));
+        json["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == stage)
+            .map(|s| s["status"].as_str().unwrap_or_default().to_string())
+            .unwrap_or_else(|| "absent".into())
+    }
 }
 
 impl std::fmt::Debug for Outcome {

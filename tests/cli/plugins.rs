@@ -312,18 +312,6 @@ fn fault_run(stage: &str, extra: &[&str]) -> (Project, Outcome) {
     (p, out)
 }
 
-/// A stage's status in `run --format json`'s summary.
-fn status(out: &Outcome, stage: &str) -> String {
-    let j: Json = serde_json::from_str(&out.stdout).unwrap_or_else(|_| panic!("{out:?}"));
-    j["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == stage)
-        .map(|s| s["status"].as_str().unwrap_or_default().to_string())
-        .unwrap_or_default()
-}
-
 #[test]
 fn run_time_faults_fail_their_stage_with_a_diagnostic() {
     for (case, stage, extra) in [
@@ -352,9 +340,9 @@ fn run_time_faults_fail_their_stage_with_a_diagnostic() {
     ] {
         let (p, out) = fault_run(stage, extra);
         assert_eq!(out.code, 1, "{case}: {out:?}");
-        assert_eq!(status(&out, "s"), "failed", "{case}: {out:?}");
+        assert_eq!(out.stage_status("s"), "failed", "{case}: {out:?}");
         assert_eq!(
-            status(&out, "sibling"),
+            out.stage_status("sibling"),
             "done",
             "{case}: the other branch finishes: {out:?}"
         );
@@ -393,8 +381,8 @@ fn isolated_plugins_that_crash_fail_only_their_stage() {
     ] {
         let (p, out) = fault_run(stage, &["--isolate-plugins"]);
         assert_eq!(out.code, 1, "{case}: {out:?}");
-        assert_eq!(status(&out, "s"), "failed", "{case}: {out:?}");
-        assert_eq!(status(&out, "sibling"), "done", "{case}: {out:?}");
+        assert_eq!(out.stage_status("s"), "failed", "{case}: {out:?}");
+        assert_eq!(out.stage_status("sibling"), "done", "{case}: {out:?}");
         insta::assert_snapshot!(format!("plugin_isolated_{case}"), p.normalise(&out.stderr));
     }
     // A hung isolated plugin is killed at the deadline.

@@ -5,17 +5,6 @@ use serde_json::Value as Json;
 
 use crate::harness::{Outcome, Project};
 
-fn status(out: &Outcome, stage: &str) -> String {
-    let json: Json = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out:?}"));
-    json["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["name"] == stage)
-        .map(|s| s["status"].as_str().unwrap().to_string())
-        .unwrap_or_else(|| "absent".into())
-}
-
 /// The example, run whole: (project, the run's JSON outcome).
 fn campaign() -> (Project, Outcome) {
     let p = Project::new().with_example("telco-retention");
@@ -36,8 +25,8 @@ fn csv_rows(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
 #[test]
 fn the_example_exports_its_top_decile_as_predict_scores_it() {
     let (p, out) = campaign();
-    assert_eq!(status(&out, "campaign"), "done", "{out:?}");
-    assert_eq!(status(&out, "campaign_list"), "done", "{out:?}");
+    assert_eq!(out.stage_status("campaign"), "done", "{out:?}");
+    assert_eq!(out.stage_status("campaign_list"), "done", "{out:?}");
     let list = p.read("out/retention_campaign.csv");
     let (header, rows) = csv_rows(&list);
     assert_eq!(
@@ -95,15 +84,15 @@ fn an_exported_file_is_rewritten_when_deleted_or_edited_and_cached_otherwise() {
     let (p, _) = campaign();
     let first = p.read("out/retention_campaign.csv");
     let again = p.run(&["run", "campaign.aim", "--format", "json"]);
-    assert_eq!(status(&again, "campaign_list"), "cached", "{again:?}");
+    assert_eq!(again.stage_status("campaign_list"), "cached", "{again:?}");
     std::fs::remove_file(p.path("out/retention_campaign.csv")).unwrap();
     let out = p.run(&["run", "campaign.aim", "--format", "json"]);
-    assert_eq!(status(&out, "campaign_list"), "done", "{out:?}");
-    assert_eq!(status(&out, "campaign"), "cached", "{out:?}");
+    assert_eq!(out.stage_status("campaign_list"), "done", "{out:?}");
+    assert_eq!(out.stage_status("campaign"), "cached", "{out:?}");
     assert_eq!(p.read("out/retention_campaign.csv"), first);
     p.file("out/retention_campaign.csv", "edited by hand\n");
     let out = p.run(&["run", "campaign.aim", "--format", "json"]);
-    assert_eq!(status(&out, "campaign_list"), "done", "{out:?}");
+    assert_eq!(out.stage_status("campaign_list"), "done", "{out:?}");
     assert_eq!(p.read("out/retention_campaign.csv"), first);
 }
 
