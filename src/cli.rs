@@ -112,6 +112,26 @@ pub enum Command {
     },
     /// Score rows with a deployed model bundle (what a `deploy` stage writes).
     Predict(PredictArgs),
+    /// Compare rows with a bundle's training distribution: PSI and missing rate per input,
+    /// and a verdict (exit 1 when a feature is above --alert).
+    Drift {
+        /// A bundle, as `predict` takes it.
+        bundle: PathBuf,
+        /// The rows to compare: CSV, Parquet, JSON or NDJSON.
+        #[arg(long, short, value_name = "FILE")]
+        input: PathBuf,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// A PSI at or above this is a warning.
+        #[arg(long, default_value_t = 0.1, value_name = "PSI")]
+        warn: f64,
+        /// A PSI above this is an alert, and the exit code is 1.
+        #[arg(long, default_value_t = 0.25, value_name = "PSI")]
+        alert: f64,
+    },
+    /// Serve a bundle over HTTP: /predict, health, /schema, /metrics with live drift, and
+    /// the Open Inference Protocol v2; follows `latest` as new versions are deployed.
+    Serve(aimass_serve::Args),
     /// Print the canonical .aim form of a pipeline file (.aim or YAML).
     Fmt {
         file: PathBuf,

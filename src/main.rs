@@ -18,10 +18,11 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     diagnostics::install_hook();
-    if !matches!(cli.command, cli::Command::Run(_)) {
+    if !matches!(cli.command, cli::Command::Run(_) | cli::Command::Serve(_)) {
         // A command that only prints ends quietly when its reader goes away, as `cat`
         // does, instead of panicking on the broken pipe. `run` keeps Rust's default (the
-        // write fails and is handled) so that it always finishes its run record.
+        // write fails and is handled) so that it always finishes its run record; `serve`
+        // too, or a client hanging up mid-response would kill the server.
         quiet_broken_pipe();
     }
     let code = commands::dispatch(cli);

@@ -3,6 +3,7 @@
 mod cache;
 mod check;
 mod convert;
+mod drift;
 mod fmt;
 mod graph;
 mod metrics;
@@ -49,6 +50,19 @@ pub fn dispatch(cli: Cli) -> i32 {
             cache_dir,
             plugins,
         }),
+        Command::Drift {
+            bundle,
+            input,
+            format,
+            warn,
+            alert,
+        } => drift::run(&drift::Args {
+            bundle,
+            input,
+            json: matches!(format, crate::cli::OutputFormat::Json),
+            thresholds: aimass_stdlib::drift::Thresholds { warn, alert },
+        }),
+        Command::Serve(args) => aimass_serve::run(args),
         Command::Predict(args) => predict::run(&args),
         Command::Report {
             file,

@@ -2,6 +2,7 @@
 
 pub mod bundle;
 pub mod data;
+pub mod drift;
 pub mod estimator;
 pub mod kinds;
 pub mod ml;

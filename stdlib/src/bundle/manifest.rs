@@ -13,6 +13,9 @@ use crate::estimator::{FeatureField, Label, TrainedModel};
 /// The `format` of the manifests this version writes and reads.
 pub const BUNDLE_FORMAT: &str = "aimass.bundle/1";
 
+/// The profile's file name in a version directory.
+pub const PROFILE_FILE: &str = "profile.json";
+
 /// The model file of a bundle and its identity.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ModelFile {
@@ -50,6 +53,10 @@ pub struct Manifest {
     pub training_rows: usize,
     /// The evaluations recorded by the deploy, by stage name.
     pub metrics: BTreeMap<String, Json>,
+    /// The training rows' distribution per raw input (`profile.json`, `aimass.profile/1`),
+    /// which drift is measured against. Absent in bundles deployed before profiles existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<ModelFile>,
     /// The plugin libraries the model needs to score rows, with their hashes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plugins: Vec<BundlePlugin>,
@@ -105,6 +112,7 @@ impl Manifest {
             inputs,
             training_rows: model.training_rows,
             metrics,
+            profile: None,
             plugins: model
                 .spec
                 .algorithm
@@ -120,6 +128,19 @@ impl Manifest {
                 })
                 .collect(),
         }
+    }
+
+    /// Ships `profile` (restricted to the bundle's inputs) beside the model: the manifest
+    /// records its hash, and the bytes to write are returned.
+    pub fn attach_profile(&mut self, profile: &crate::drift::Profile) -> Vec<u8> {
+        let bytes = profile.restricted_to(&self.inputs).to_bytes();
+        self.profile = Some(ModelFile {
+            file: PROFILE_FILE.to_string(),
+            format: crate::drift::PROFILE_FORMAT.to_string(),
+            blake3: blake3_hex(&bytes),
+            bytes: bytes.len() as u64,
+        });
+        bytes
     }
 
     /// The file's bytes: pretty JSON (people read it) and a final newline.

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! <to>/<name>/<version>/model.json      the model artifact's bytes (`aimass.model/1`)
+//! <to>/<name>/<version>/profile.json    the training rows' distribution (drift's baseline)
 //! <to>/<name>/<version>/manifest.json   what it is: see [`Manifest`]
 //! <to>/<name>/latest                    the version the last deploy wrote, one line
 //! ```
@@ -21,6 +22,7 @@ pub mod list;
 mod manifest;
 mod open;
 mod output;
+mod profile;
 mod prune;
 mod ranking;
 mod rows;
@@ -28,14 +30,17 @@ mod score;
 pub mod write;
 
 pub use list::{campaign_list, ListOptions};
-pub use manifest::{auto_version, blake3_hex, BundlePlugin, Manifest, ModelFile, BUNDLE_FORMAT};
+pub use manifest::{
+    auto_version, blake3_hex, BundlePlugin, Manifest, ModelFile, BUNDLE_FORMAT, PROFILE_FILE,
+};
 pub use open::{open, Bundle};
 pub use output::{write_predictions, PredictionFormat};
+pub use profile::open_profile;
 pub use prune::prune;
 pub use ranking::{rank_rows, ranking_column, Top};
 pub use rows::read_rows;
 pub use score::{model_inputs, score, score_model};
-pub use write::{write, Written};
+pub use write::{write, write_with, Written};
 
 /// The diagnostic codes of this module.
 pub mod codes {

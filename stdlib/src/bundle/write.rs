@@ -31,11 +31,21 @@ pub struct Written {
 ///   with other bytes is an error: a version, once shipped, means one model.
 /// - A version directory with a file missing (deleted by hand) is replaced.
 pub fn write(root: &Path, manifest: &Manifest, model_bytes: &[u8]) -> Result<Written, StageError> {
+    write_with(root, manifest, model_bytes, &[])
+}
+
+/// As [`write`], with more files in the version directory (the profile), each named in
+/// the manifest with its hash.
+pub fn write_with(
+    root: &Path,
+    manifest: &Manifest,
+    model_bytes: &[u8],
+    extra: &[(&str, &[u8])],
+) -> Result<Written, StageError> {
     let manifest_bytes = manifest.to_bytes()?;
-    let files: [(&str, &[u8]); 2] = [
-        (manifest.model.file.as_str(), model_bytes),
-        (MANIFEST_FILE, &manifest_bytes),
-    ];
+    let mut files: Vec<(&str, &[u8])> = vec![(manifest.model.file.as_str(), model_bytes)];
+    files.extend_from_slice(extra);
+    files.push((MANIFEST_FILE, &manifest_bytes));
     let dir = root.join(&manifest.version);
     std::fs::create_dir_all(root).map_err(|e| io_error("create", root, e))?;
     let created = match compare(&dir, &files)? {

@@ -36,6 +36,11 @@ pub struct Recipe {
     /// Columns never transformed, and allowed to be absent when the recipe is applied.
     pub keep: Vec<String>,
     pub steps: Vec<Step>,
+    /// The distribution of the raw rows the first step was fitted on (see `drift`): what
+    /// `deploy` ships so served rows can be checked for drift. Absent in recipes written
+    /// before profiles existed, and then not written either, so their bytes are unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<crate::drift::Profile>,
 }
 
 /// A fitted impute value.
@@ -210,6 +215,30 @@ impl Recipe {
             version: RECIPE_VERSION,
             keep: Vec::new(),
             steps: Vec::new(),
+            profile: None,
+        }
+    }
+
+    /// Profiles `raw` unless the recipe has a profile or steps already (then its rows are
+    /// no longer raw).
+    pub fn profile_raw(&mut self, raw: &DataFrame) {
+        if self.profile.is_none() && self.steps.is_empty() {
+            self.profile = Some(crate::drift::Profile::of(raw));
+        }
+    }
+
+    /// Joins `other`'s profile into this one: its columns this one lacks, after these.
+    pub fn merge_profile(&mut self, other: Option<crate::drift::Profile>) {
+        match (&mut self.profile, other) {
+            (Some(mine), Some(theirs)) => {
+                for c in theirs.columns {
+                    if mine.column(&c.name).is_none() {
+                        mine.columns.push(c);
+                    }
+                }
+            }
+            (None, Some(theirs)) => self.profile = Some(theirs),
+            _ => {}
         }
     }
 

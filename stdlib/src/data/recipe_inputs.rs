@@ -117,6 +117,7 @@ mod tests {
     #[test]
     fn raw_inputs_are_what_no_step_makes() {
         let recipe = Recipe {
+            profile: None,
             version: 1,
             keep: vec![s("churn")],
             steps: vec![

@@ -129,8 +129,9 @@ impl StageKind for Clean {
     }
 
     /// 2: one-hot columns are UInt8 (were Float64). 3: one-hot columns are Boolean.
+    /// 4: the recipe carries the raw rows' profile.
     fn version(&self) -> String {
-        "3".to_string()
+        "4".to_string()
     }
 
     fn validate(&self, params: &Params) -> Vec<StageError> {
@@ -140,7 +141,8 @@ impl StageKind for Clean {
     fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError> {
         let spec = spec::read(ctx.params).map_err(first)?;
         let input = ctx.frame("input")?;
-        let recipe = Recipe::from_json(&input.recipe)?;
+        let mut recipe = Recipe::from_json(&input.recipe)?;
+        recipe.profile_raw(&input.data);
         let (df, recipe) = clean::clean(&input.data, recipe, &spec)?;
         Ok(Outputs::one(
             "out",

@@ -1,6 +1,7 @@
 //! `deploy`: a versioned model bundle on disk (layout and guarantees in `bundle`).
 //!
-//! Writes `<to>/<name>/<version>/{model.json, manifest.json}` and `<to>/<name>/latest`,
+//! Writes `<to>/<name>/<version>/{model.json, profile.json, manifest.json}` and
+//! `<to>/<name>/latest`,
 //! relative to the pipeline file. `version = auto` is the first 12 hex digits of the model's
 //! blake3 hash. `metrics` lists evaluations to record in the manifest; listing them also
 //! orders the deploy after them, so a failed quality gate stops the deploy. Outputs one
@@ -105,7 +106,18 @@ impl StageKind for Deploy {
         };
         let metrics = recorded_metrics(ctx, &model)?;
         let to = params.str("to").unwrap_or(".");
-        let manifest = Manifest::new(name, &version, &model, &artifact.bytes, metrics.clone());
+        let mut manifest = Manifest::new(name, &version, &model, &artifact.bytes, metrics.clone());
+        // The training rows' profile travels in the recipe; a model from before profiles
+        // existed ships without one (drift is then unavailable for it).
+        let profile = crate::data::Recipe::from_json(&model.recipe)
+            .ok()
+            .and_then(|r| r.profile)
+            .map(|p| manifest.attach_profile(&p));
+        let extra: Vec<(&str, &[u8])> = profile
+            .as_deref()
+            .map(|b| (bundle::PROFILE_FILE, b))
+            .into_iter()
+            .collect();
         let root = Path::new(to).join(name);
         let dir = crate::paths::resolve_inside(ctx.project_dir, &root).map_err(|e| {
             let e = StageError::new(e).code("aimass::path::outside");
@@ -114,7 +126,7 @@ impl StageKind for Deploy {
                 None => e,
             }
         })?;
-        let written = bundle::write(&dir, &manifest, &artifact.bytes)
+        let written = bundle::write_with(&dir, &manifest, &artifact.bytes, &extra)
             .map_err(|e| point_at(e, params, "to", "the bundle goes here"))?;
         let shown = |p: &Path| p.to_string_lossy().replace('\\', "/");
         let pruned = match params.int("keep") {
@@ -148,9 +160,21 @@ impl StageKind for Deploy {
         let dir = project_dir.join(text("bundle"));
         let hash_of = |file: &str| std::fs::read(dir.join(file)).ok().map(|b| blake3_hex(&b));
         let latest = std::fs::read_to_string(project_dir.join(text("latest"))).ok();
+        // The profile's hash is in the manifest, whose own hash is checked here.
+        let profile_present = || {
+            let Ok(bytes) = std::fs::read(dir.join(bundle::write::MANIFEST_FILE)) else {
+                return false;
+            };
+            match Manifest::from_bytes(&bytes, "manifest.json").map(|m| m.profile) {
+                Ok(Some(p)) => hash_of(&p.file).as_deref() == Some(p.blake3.as_str()),
+                Ok(None) => true,
+                Err(_) => false,
+            }
+        };
         hash_of("model.json").as_deref() == Some(text("model_blake3"))
             && hash_of(bundle::write::MANIFEST_FILE).as_deref() == Some(text("manifest_blake3"))
             && latest.as_deref().map(str::trim) == Some(text("version"))
+            && profile_present()
     }
 }
 

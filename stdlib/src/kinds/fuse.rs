@@ -153,9 +153,10 @@ impl StageKind for Fuse {
     }
 
     /// 2: boosting takes Newton steps in its leaves for the log loss. 3: trees keep the rows
-    /// reaching each node (for feature importance).
+    /// reaching each node (for feature importance). 4: a model trained on raw rows carries
+    /// their profile in its recipe.
     fn version(&self) -> String {
-        "3".to_string()
+        "4".to_string()
     }
 
     fn validate(&self, params: &Params) -> Vec<StageError> {
@@ -232,7 +233,7 @@ impl StageKind for Fuse {
         let model = spec
             .fit(&frame.data, seed)
             .map_err(|e| e.at(ctx.params, "input"))?
-            .with_recipe(frame.recipe.clone());
+            .with_recipe(crate::drift::recipe_with_profile(frame));
         Ok(Outputs::one("model", Artifact::Model(model.to_artifact()?)))
     }
 }

@@ -54,7 +54,9 @@ impl StageKind for Join {
         let mut recipe = Recipe::from_json(&left.recipe)?;
         let r = Recipe::from_json(&right.recipe)?;
         recipe.extend(&r.keep, r.steps);
-        let json = if recipe.steps.is_empty() && recipe.keep.is_empty() {
+        recipe.merge_profile(r.profile);
+        let json = if recipe.steps.is_empty() && recipe.keep.is_empty() && recipe.profile.is_none()
+        {
             serde_json::Value::Null
         } else {
             recipe.to_json()

@@ -56,8 +56,9 @@ impl StageKind for ModelKind {
     }
 
     /// 2: trees keep the rows reaching each node (for feature importance).
+    /// 3: a model trained on raw rows carries their profile in its recipe.
     fn version(&self) -> String {
-        "2".to_string()
+        "3".to_string()
     }
 
     fn validate(&self, params: &Params) -> Vec<StageError> {
@@ -75,7 +76,7 @@ impl StageKind for ModelKind {
         let trained = spec
             .fit(&frame.data, seed)
             .map_err(|e| e.at(ctx.params, "input"))?
-            .with_recipe(frame.recipe.clone());
+            .with_recipe(crate::drift::recipe_with_profile(frame));
         let artifact = trained.to_artifact().map_err(StageError::from)?;
         let mut out = Outputs::one("model", Artifact::Model(artifact));
         if trained.task == Task::Segmentation {

@@ -249,9 +249,10 @@ impl StageKind for Tune {
     }
 
     /// 2: the trials output carries a one-line summary of the winner. 3: trees keep the rows
-    /// reaching each node (for feature importance).
+    /// reaching each node (for feature importance). 4: a model trained on raw rows carries
+    /// their profile in its recipe.
     fn version(&self) -> String {
-        "3".to_string()
+        "4".to_string()
     }
 
     fn validate(&self, params: &Params) -> Vec<StageError> {
@@ -331,7 +332,7 @@ impl StageKind for Tune {
         let model = training
             .fit(&spec.algorithm, seed)
             .map_err(|e| e.at(ctx.params, "input"))?
-            .with_recipe(frame.recipe.clone());
+            .with_recipe(crate::drift::recipe_with_profile(frame));
         let report = report(&plan, seed, &searched, winner);
         Ok(Outputs::one("model", Artifact::Model(model.to_artifact()?))
             .with("trials", Artifact::Metrics(report)))
