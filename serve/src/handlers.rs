@@ -15,16 +15,28 @@ use crate::records;
 use crate::response::{json_response, predictions, text_response};
 use crate::state::Shared;
 
+/// How far past the limit a body is still read (and dropped) before the 413 goes out:
+/// a connection closed with unread bytes is reset, and the client may never see the
+/// answer. Past this the connection is closed anyway.
+const DRAIN: usize = 16 << 20;
+
 /// Reads the body up to the limit; over it is a 413 naming the limit.
 pub async fn body_bytes(body: Body, limit: usize) -> Result<Bytes, ApiError> {
-    axum::body::to_bytes(body, limit).await.map_err(|_| {
+    let too_large = || {
         ApiError::new(
             Reason::BodyTooLarge,
             "body",
             format!("the body is larger than {limit} bytes"),
             format!("at most {limit} bytes (set by --max-body)"),
         )
-    })
+    };
+    let bytes = axum::body::to_bytes(body, limit.saturating_add(DRAIN))
+        .await
+        .map_err(|_| too_large())?;
+    if bytes.len() > limit {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// Scores a frame of raw rows with the current model; counts rows, probabilities and

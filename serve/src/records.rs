@@ -303,3 +303,74 @@ pub fn probe_record(fields: &[Field], profile: Option<&Profile>) -> Option<Vec<C
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn field(name: &str, ty: FieldType) -> Field {
+        Field {
+            name: name.into(),
+            ty,
+            nullable: true,
+            levels: None,
+        }
+    }
+
+    #[test]
+    fn bodies_that_are_not_records_are_refused_by_reason() {
+        let e = parse(b"{\"a\": ", 10).unwrap_err();
+        assert_eq!(
+            (e.reason, e.field.as_str()),
+            (Reason::MalformedJson, "body")
+        );
+        assert!(e.message.contains("line 1"), "{}", e.message);
+        assert_eq!(parse(b"[]", 10).unwrap_err().reason, Reason::EmptyBatch);
+        assert_eq!(
+            parse(b"[{}, {}, {}]", 2).unwrap_err().reason,
+            Reason::TooManyRecords
+        );
+        let e = parse(b"[{}, 3]", 10).unwrap_err();
+        assert_eq!((e.reason, e.record), (Reason::NotARecord, Some(1)));
+        assert_eq!(parse(b"{\"a\": 1}", 10).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn fields_become_typed_columns_and_bad_ones_are_named() {
+        let fields = [field("n", FieldType::Int), field("s", FieldType::Str)];
+        let recs = parse(
+            br#"[{"n": 1, "s": "a"}, {"n": null, "s": "b", "extra": 0}]"#,
+            10,
+        )
+        .unwrap();
+        let df = to_frame(&fields, &recs).unwrap();
+        assert_eq!(df.column("n").unwrap().dtype(), &DataType::Int64);
+        assert_eq!(df.column("n").unwrap().null_count(), 1);
+        assert_eq!(df.column("s").unwrap().dtype(), &DataType::String);
+
+        let recs = parse(br#"[{"n": 1, "s": "a"}, {"n": 1.5, "s": "b"}]"#, 10).unwrap();
+        let e = to_frame(&fields, &recs).unwrap_err();
+        assert_eq!(
+            (e.reason, e.field.as_str(), e.record),
+            (Reason::MistypedField, "n", Some(1))
+        );
+        assert_eq!(e.message, "field `n` is the number 1.5, not an integer");
+
+        let recs = parse(br#"{"n": 1}"#, 10).unwrap();
+        let e = to_frame(&fields, &recs).unwrap_err();
+        assert_eq!((e.reason, e.field.as_str()), (Reason::MissingField, "s"));
+
+        let strict = Field {
+            levels: Some(vec!["a".into(), "b".into()]),
+            nullable: false,
+            ..field("s", FieldType::Str)
+        };
+        let e = column(&strict, &[&Json::from("z")]).unwrap_err();
+        assert_eq!(e.reason, Reason::UnknownCategory);
+        let e = column(&strict, &[&Json::Null]).unwrap_err();
+        assert_eq!(e.reason, Reason::MistypedField);
+        assert!(e.message.contains("is null"), "{}", e.message);
+    }
+}

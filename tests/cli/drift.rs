@@ -39,7 +39,9 @@ fn shifted_rows_alert_on_the_shifted_feature_only_and_exit_1() {
 
     let mut shifted = rows.clone();
     let tenure = shifted.column("tenure").unwrap().i64().unwrap() + 100;
-    shifted.with_column(tenure.into_series()).unwrap();
+    shifted
+        .with_column(tenure.into_series().into_column())
+        .unwrap();
     write_csv(&p, "shifted.csv", &shifted);
     let out = p.run(&[
         "drift",
