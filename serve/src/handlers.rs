@@ -52,11 +52,10 @@ pub async fn score(
         if scored.is_ok() {
             model.count_drift(&rows);
         }
-        scored.map(|s| {
+        scored.inspect(|s| {
             state
                 .metrics
-                .scored(s.height(), probabilities(&model, &s).into_iter());
-            s
+                .scored(s.height(), probabilities(&model, s).into_iter());
         })
     });
     match task.await {

@@ -4,7 +4,7 @@
 //! A `Loaded` is immutable but for its atomic counters, and shared behind an `ArcSwap`:
 //! requests never wait on each other or on a reload.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use aimass_engine::StageError;
@@ -125,10 +125,6 @@ impl Loaded {
 
     pub fn version(&self) -> &str {
         &self.bundle.manifest.version
-    }
-
-    pub fn dir(&self) -> PathBuf {
-        self.bundle.dir.clone()
     }
 
     /// Counts the rows of a scored request into the live drift bins.

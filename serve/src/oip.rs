@@ -195,7 +195,7 @@ async fn infer_inner(
             .collect()
     });
     let outputs: Vec<Json> = scored
-        .get_columns()
+        .columns()
         .iter()
         .filter(|c| {
             wanted

@@ -181,7 +181,7 @@ pub fn column(f: &Field, values: &[&Json]) -> Result<Column, ApiError> {
             .record(i));
         }
         if let (Some(levels), Some(level)) = (&f.levels, level_of(v)) {
-            if !levels.iter().any(|l| *l == level) {
+            if !levels.contains(&level) {
                 let shown: Vec<String> = levels.iter().take(12).map(|l| format!("{l:?}")).collect();
                 return Err(ApiError::new(
                     Reason::UnknownCategory,

@@ -50,7 +50,7 @@ pub fn cell(v: AnyValue<'_>) -> Json {
 
 /// Per row: `prediction` (or `segment`) and, for a classifier, `proba` by class label.
 pub fn predictions(scored: &DataFrame) -> Vec<Json> {
-    let columns = scored.get_columns();
+    let columns = scored.columns();
     (0..scored.height())
         .map(|i| {
             let mut row = Map::new();

@@ -13,8 +13,8 @@ use aimass_stdlib::bundle;
 use aimass_stdlib::drift::{self, FeatureDrift, Thresholds, Verdict};
 use serde_json::json;
 
+use crate::diagnostics::emit;
 use crate::load::INVALID;
-use crate::report::emit;
 
 pub struct Args {
     pub bundle: PathBuf,

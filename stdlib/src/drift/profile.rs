@@ -87,7 +87,7 @@ impl Profile {
     pub fn of(df: &DataFrame) -> Profile {
         let rows = df.height();
         let columns = df
-            .get_columns()
+            .columns()
             .iter()
             .filter_map(|c| ColumnProfile::of(c, rows))
             .collect();
@@ -230,7 +230,7 @@ fn level_bins(col: &Column) -> Option<(Bins, usize)> {
     }
     let mut by_count: Vec<(String, u64)> = freq.into_iter().collect();
     // Most frequent first; equal counts by name (the map's order, kept by a stable sort).
-    by_count.sort_by(|a, b| b.1.cmp(&a.1));
+    by_count.sort_by_key(|b| std::cmp::Reverse(b.1));
     let kept = by_count.len().min(MAX_LEVELS);
     let share = |c: u64| if n == 0 { 0.0 } else { c as f64 / n as f64 };
     let levels = by_count[..kept].iter().map(|(l, _)| l.clone()).collect();
