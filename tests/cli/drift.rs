@@ -14,21 +14,19 @@ fn test_frame(p: &crate::harness::Project) -> DataFrame {
         .unwrap()
 }
 
+/// `aimass drift models/logit --input FILE --format json`, checked to exit `code`.
+fn drift_json(p: &crate::harness::Project, file: &str, code: i32) -> Json {
+    let out = p.run(&["drift", "models/logit", "--input", file, "--format", "json"]);
+    assert_eq!(out.code, code, "{out:?}");
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
 #[test]
 fn shifted_rows_alert_on_the_shifted_feature_only_and_exit_1() {
     let p = deployed();
     let rows = test_frame(&p);
     write_csv(&p, "same.csv", &rows);
-    let out = p.run(&[
-        "drift",
-        "models/logit",
-        "--input",
-        "same.csv",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(out.code, 0, "{out:?}");
-    let report: Json = serde_json::from_str(&out.stdout).unwrap();
+    let report = drift_json(&p, "same.csv", 0);
     assert_eq!(report["verdict"], "stable", "{report}");
     let features = report["features"].as_array().unwrap();
     assert!(features.len() > 10, "{report}");
@@ -43,16 +41,7 @@ fn shifted_rows_alert_on_the_shifted_feature_only_and_exit_1() {
         .with_column(tenure.into_series().into_column())
         .unwrap();
     write_csv(&p, "shifted.csv", &shifted);
-    let out = p.run(&[
-        "drift",
-        "models/logit",
-        "--input",
-        "shifted.csv",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(out.code, 1, "{out:?}");
-    let report: Json = serde_json::from_str(&out.stdout).unwrap();
+    let report = drift_json(&p, "shifted.csv", 1);
     assert_eq!(report["verdict"], "alert");
     for f in report["features"].as_array().unwrap() {
         let psi = f["psi"].as_f64().unwrap();
