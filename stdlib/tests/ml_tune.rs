@@ -444,3 +444,95 @@ fn nested_groups_score_exactly_as_each_configuration_alone() {
     assert_eq!(together, alone);
     assert!(together.iter().all(|o| o.mean.is_some()));
 }
+
+/// Gradient-boosting configurations scored as a search scores them (the folds' training rows
+/// binned once per `max_bins` and `early_stopping`, configurations equal but for `n_trees`
+/// read from one run of the most rounds) get exactly the outcomes of scoring each alone
+/// (each fit binning and boosting from scratch), with and without early stopping.
+#[test]
+fn boosting_shares_bins_and_rounds_and_scores_exactly_as_each_alone() {
+    use aimass_engine::{PKind, ParamValue, Params};
+    use aimass_stdlib::estimator::{Metric, PreparedFolds, Spec};
+    use aimass_stdlib::tune::{Scorer, Space};
+
+    let n = 500;
+    let mut a = Vec::new();
+    let mut b = Vec::new();
+    let mut y = Vec::new();
+    let mut rng = Lcg(5);
+    for i in 0..n {
+        let u = rng.next();
+        a.push((i % 23) as f64);
+        b.push(rng.next() * 10.0);
+        y.push(if a[i] * 0.2 + b[i] + u * 6.0 > 9.0 {
+            "Yes"
+        } else {
+            "No"
+        });
+    }
+    let df = df! { "a" => a, "b" => b, "y" => y }.unwrap();
+    let word = |w: &str| ParamValue::word(w);
+    let base = vec![
+        ("target".to_string(), ParamValue::str("y")),
+        ("algorithm".to_string(), word("gradient_boosting")),
+        ("positive".to_string(), ParamValue::str("Yes")),
+    ];
+    let spec = Spec::from_params(&Params::new(base.clone())).unwrap();
+    let training = spec.training(&df).unwrap();
+    let list = |v: Vec<ParamValue>| ParamValue::new(PKind::List(v), Default::default());
+    let space_value = ParamValue::new(
+        PKind::Map(vec![
+            (
+                "n_trees".into(),
+                list(vec![
+                    ParamValue::int(3),
+                    ParamValue::int(40),
+                    ParamValue::int(12),
+                ]),
+            ),
+            (
+                "max_leaves".into(),
+                list(vec![ParamValue::int(4), ParamValue::int(15)]),
+            ),
+            (
+                "learning_rate".into(),
+                list(vec![ParamValue::float(0.1), ParamValue::float(0.6)]),
+            ),
+            (
+                "max_bins".into(),
+                list(vec![ParamValue::int(15), ParamValue::int(255)]),
+            ),
+            (
+                "early_stopping".into(),
+                list(vec![ParamValue::float(0.2), ParamValue::float(0.3)]),
+            ),
+        ]),
+        Default::default(),
+    );
+    let space = Space::read(&space_value, "gradient_boosting").unwrap();
+    let metric = Metric::from_param(&word("roc_auc")).unwrap();
+    let folds = PreparedFolds::new(&training.x, &training.target, 4, 11).unwrap();
+    let scorer = Scorer {
+        training: &training,
+        base: &base,
+        space: &space,
+        metric: &metric,
+        folds: &folds,
+        fit_seed: 3,
+    };
+    let configs = space.grid();
+    assert_eq!(configs.len(), 48);
+    let together: Vec<_> = scorer
+        .score(&configs, None)
+        .unwrap()
+        .into_iter()
+        .map(|o| o.expect("no deadline: every configuration is scored"))
+        .collect();
+    // 2 max_bins x 2 early_stopping binnings in each of the 4 folds, whatever the trials.
+    assert_eq!(folds.binnings(), 16);
+    let alone = scorer.score_each(&configs).unwrap();
+    assert_eq!(together, alone);
+    assert!(together.iter().all(|o| o.mean.is_some()));
+    // The shortest and longest runs differ, so the scores do depend on n_trees.
+    assert_ne!(together[0], together[1]);
+}

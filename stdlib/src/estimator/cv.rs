@@ -7,7 +7,7 @@
 //! order, so they do not depend on the thread count.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ndarray::{Array2, Axis};
 use rayon::prelude::*;
@@ -19,6 +19,7 @@ use super::scoring::{regression_scores, ClassifiedRows, Scores};
 use super::spec::Algorithm;
 use super::target::TargetValues;
 use super::trained::{Predictions, TrainedModel};
+use crate::ml::gbdt::Binned;
 use crate::ml::{kfold, stratified_kfold, Fold, Presorted};
 
 /// One fold's result.
@@ -59,8 +60,8 @@ pub fn cross_validate(
 }
 
 /// The folds of a matrix, cut once: each fold's training and held-out rows, and (made on
-/// first use) its training rows ranked for decision trees. A search cross-validates many
-/// specifications on the same folds.
+/// first use) its training rows ranked for decision trees and binned for gradient boosting.
+/// A search cross-validates many specifications on the same folds.
 pub struct PreparedFolds {
     k: usize,
     seed: u64,
@@ -74,6 +75,9 @@ struct FoldData {
     y_train: TargetValues,
     y_test: TargetValues,
     presorted: OnceLock<Option<Presorted>>,
+    /// The training rows binned for boosting, one per (seed, `max_bins`, `early_stopping`)
+    /// asked for so far.
+    binned: Mutex<Vec<Arc<Binned>>>,
 }
 
 impl FoldData {
@@ -90,6 +94,43 @@ impl FoldData {
             let _ = self.presorted.set(ranked);
         }
         self.presorted.get().and_then(Option::as_ref)
+    }
+
+    /// The training rows binned for `spec` and `seed`, made on first use. Binning runs
+    /// outside the lock (on the pool, for the reason [`FoldData::presorted`] gives); two
+    /// threads may bin the same rows at once, and their results are identical.
+    fn binned(
+        &self,
+        spec: &super::gbdt::GradientBoostingSpec,
+        target: super::fitted::Target<'_>,
+        seed: u64,
+    ) -> Result<Arc<Binned>> {
+        let (rows, cols) = self.x_train.dim();
+        let find = |cache: &Vec<Arc<Binned>>| {
+            cache
+                .iter()
+                .find(|b| b.fits(rows, cols, &spec.params, seed))
+                .cloned()
+        };
+        if let Some(b) = find(&self.cache()) {
+            return Ok(b);
+        }
+        let made = Arc::new(super::gbdt::bin(spec, &self.x_train, target, seed)?);
+        let mut cache = self.cache();
+        Ok(match find(&cache) {
+            Some(b) => b,
+            None => {
+                cache.push(Arc::clone(&made));
+                made
+            }
+        })
+    }
+
+    fn cache(&self) -> std::sync::MutexGuard<'_, Vec<Arc<Binned>>> {
+        // A panic while holding the lock leaves a list of whole entries: still usable.
+        self.binned
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -110,6 +151,7 @@ impl PreparedFolds {
                 y_train: pick(target, &f.train),
                 y_test: pick(target, &f.test),
                 presorted: OnceLock::new(),
+                binned: Mutex::new(Vec::new()),
             })
             .collect();
         Ok(Self {
@@ -118,6 +160,14 @@ impl PreparedFolds {
             stratified,
             folds,
         })
+    }
+}
+
+impl PreparedFolds {
+    /// How many binnings of training rows the folds keep for boosting, over all folds: a
+    /// search shares one per fold and distinct (seed, `max_bins`, `early_stopping`).
+    pub fn binnings(&self) -> usize {
+        self.folds.iter().map(|f| f.cache().len()).sum()
     }
 }
 
@@ -191,22 +241,74 @@ pub fn cross_validate_nested(
                 .collect()
         })
         .collect();
-    Some(per_fold.map(|per_fold| {
-        (0..cuts.len())
-            .map(|d| {
-                let results: Vec<FoldScores> = per_fold.iter().map(|f| f[d].clone()).collect();
-                let (mean, std) = summarise(&results);
-                CvReport {
-                    k: folds.k,
-                    seed: folds.seed,
-                    stratified: folds.stratified,
-                    folds: results,
-                    mean,
-                    std,
-                }
-            })
-            .collect()
-    }))
+    Some(per_fold.map(|per_fold| reports(folds, cuts.len(), &per_fold)))
+}
+
+/// Per fold, one report each of `count` variants, turned into one report per variant.
+fn reports(folds: &PreparedFolds, count: usize, per_fold: &[Vec<FoldScores>]) -> Vec<CvReport> {
+    (0..count)
+        .map(|d| {
+            let results: Vec<FoldScores> = per_fold.iter().map(|f| f[d].clone()).collect();
+            let (mean, std) = summarise(&results);
+            CvReport {
+                k: folds.k,
+                seed: folds.seed,
+                stratified: folds.stratified,
+                folds: results,
+                mean,
+                std,
+            }
+        })
+        .collect()
+}
+
+/// Cross-validates a gradient-boosting specification at each of `n_trees` (its `n_trees`
+/// replaced), on prepared folds: per fold the training rows are binned once for every
+/// search trial with the same seed, `max_bins` and `early_stopping` (kept in the folds), and
+/// one boosting run of the most rounds gives every shorter model
+/// ([`crate::ml::gbdt::fit_binned`]), so the reports are those of cross-validating each alone.
+/// One report per entry of `n_trees`, in their order. `None` for a model that is not
+/// gradient boosting.
+pub fn cross_validate_boosted(
+    model: &TrainedModel,
+    n_trees: &[usize],
+    folds: &PreparedFolds,
+    metrics: &[Metric],
+    threshold: f64,
+) -> Option<Result<Vec<CvReport>>> {
+    let Algorithm::GradientBoosting(spec) = &model.spec.algorithm else {
+        return None;
+    };
+    let n_classes = model.classes.len();
+    let per_fold: Result<Vec<Vec<FoldScores>>> = folds
+        .folds
+        .par_iter()
+        .enumerate()
+        .map(|(i, fold)| {
+            let number = i + 1;
+            let in_fold = |e: EstimatorError| EstimatorError {
+                message: format!("cross-validation fold {number}: {}", e.message),
+                ..e
+            };
+            let target = match &fold.y_train {
+                TargetValues::Classes(y) => super::fitted::Target::Classes { y, n_classes },
+                TargetValues::Values(y) => super::fitted::Target::Values(y),
+            };
+            let binned = fold.binned(spec, target, model.seed).map_err(in_fold)?;
+            let models = super::gbdt::fit_binned(spec, &fold.x_train, target, &binned, n_trees)
+                .map_err(in_fold)?;
+            models
+                .into_iter()
+                .map(|m| {
+                    let mut fitted = model.clone();
+                    fitted.fitted = super::fitted::Fitted::GradientBoosting(Box::new(m));
+                    fitted.training_rows = fold.x_train.nrows();
+                    score_fitted(&fitted, fold, metrics, threshold, number)
+                })
+                .collect()
+        })
+        .collect();
+    Some(per_fold.map(|per_fold| reports(folds, n_trees.len(), &per_fold)))
 }
 
 fn pick(target: &TargetValues, rows: &[usize]) -> TargetValues {

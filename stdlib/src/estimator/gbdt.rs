@@ -146,24 +146,55 @@ pub fn fit(
     target: Target<'_>,
     seed: u64,
 ) -> Result<GbdtModel> {
-    let labels = match (spec.task, target) {
+    let labels = labels(spec, target)?;
+    gbdt::fit(x.view(), labels, &spec.params, seed).map_err(fit_error)
+}
+
+/// `x` and the target split and binned for boosting with `spec`'s `max_bins` and
+/// `early_stopping` ([`gbdt::bin`]): what every fit of a search on one fold can share.
+pub fn bin(
+    spec: &GradientBoostingSpec,
+    x: &Array2<f64>,
+    target: Target<'_>,
+    seed: u64,
+) -> Result<gbdt::Binned> {
+    let labels = labels(spec, target)?;
+    gbdt::bin(x.view(), labels, &spec.params, seed).map_err(fit_error)
+}
+
+/// The models [`fit`] makes for each of `n_trees` (`spec`'s other hyperparameters), from one
+/// boosting run on binned rows ([`gbdt::fit_binned`]).
+pub fn fit_binned(
+    spec: &GradientBoostingSpec,
+    x: &Array2<f64>,
+    target: Target<'_>,
+    binned: &gbdt::Binned,
+    n_trees: &[usize],
+) -> Result<Vec<GbdtModel>> {
+    let labels = labels(spec, target)?;
+    gbdt::fit_binned(x.view(), labels, &spec.params, binned, n_trees).map_err(fit_error)
+}
+
+fn labels<'t>(spec: &GradientBoostingSpec, target: Target<'t>) -> Result<Labels<'t>> {
+    match (spec.task, target) {
         (Task::Classification, Target::Classes { y, n_classes }) => {
-            Labels::Classes { y, n_classes }
+            Ok(Labels::Classes { y, n_classes })
         }
-        (Task::Regression, Target::Values(y)) => Labels::Values(y),
-        _ => {
-            return Err(EstimatorError::fit(format!(
-                "internal error: {NAME} was given a target of the wrong kind"
-            )))
-        }
-    };
-    gbdt::fit(x.view(), labels, &spec.params, seed).map_err(|e| match e {
+        (Task::Regression, Target::Values(y)) => Ok(Labels::Values(y)),
+        _ => Err(EstimatorError::fit(format!(
+            "internal error: {NAME} was given a target of the wrong kind"
+        ))),
+    }
+}
+
+fn fit_error(e: gbdt::GbdtError) -> EstimatorError {
+    match e {
         gbdt::GbdtError::Param { name, .. } => EstimatorError::data(e.to_string()).param(name),
         gbdt::GbdtError::Holdout(_) => EstimatorError::data(e.to_string())
             .param("early_stopping")
             .help("hold out a larger fraction, or train on more rows"),
         _ => EstimatorError::fit(format!("{NAME} failed to fit: {e}")),
-    })
+    }
 }
 
 /// Probabilities or numbers for rows of `x`.

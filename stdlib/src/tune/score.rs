@@ -8,6 +8,13 @@
 //! limits, which only decide whether a node is split: a tree limited to depth d is the
 //! depth-d prefix of the deeper tree), with outcomes identical to scoring each alone
 //! (tested in stdlib/tests/ml_tune.rs).
+//!
+//! Gradient-boosting configurations are scored on binned rows kept in the folds: each
+//! fold's training rows are binned once for every configuration with the same `max_bins`
+//! and `early_stopping` (binning depends on nothing else). Configurations that differ only
+//! in `n_trees` are scored together: per fold one model of the most rounds is boosted and
+//! the shorter ones are its first rounds (re-judged for early stopping), again with outcomes
+//! identical to scoring each alone.
 
 use aimass_engine::{ParamValue, StageError};
 use rayon::prelude::*;
@@ -17,7 +24,7 @@ use std::time::Instant;
 
 use super::search::Outcome;
 use super::space::{key, trial_params, Config, Space};
-use crate::estimator::cv::{cross_validate_nested, CvReport};
+use crate::estimator::cv::{cross_validate_boosted, cross_validate_nested, CvReport};
 use crate::estimator::{cross_validate_prepared, Algorithm, Metric, PreparedFolds, Spec, Training};
 
 pub struct Scorer<'a> {
@@ -59,8 +66,12 @@ impl Scorer<'_> {
         let Some(first) = configs.first() else {
             return Ok(Vec::new());
         };
-        let tree = matches!(self.spec(first)?.algorithm, Algorithm::DecisionTree(_));
-        let groups = self.depth_groups(configs, tree);
+        let nested: &[&str] = match self.spec(first)?.algorithm {
+            Algorithm::DecisionTree(_) => &["max_depth", "min_samples_split"],
+            Algorithm::GradientBoosting(_) => &["n_trees"],
+            _ => &[],
+        };
+        let groups = self.nested_groups(configs, nested);
         let scored: Vec<Result<Vec<(usize, Outcome)>, StageError>> = groups
             .par_iter()
             .map(|group| {
@@ -101,22 +112,18 @@ impl Scorer<'_> {
         results.into_iter().collect()
     }
 
-    /// Configurations scored together: decision trees equal but for `max_depth` and
-    /// `min_samples_split` share a group; every other configuration is a group of its own.
-    /// Groups in the order of their first configuration.
-    fn depth_groups(&self, configs: &[Config], tree: bool) -> Vec<Vec<usize>> {
+    /// Configurations scored together: those equal but for the `nested` hyperparameters
+    /// (decision trees: `max_depth` and `min_samples_split`; gradient boosting: `n_trees`)
+    /// share a group; every other configuration is a group of its own. Groups in the order
+    /// of their first configuration.
+    fn nested_groups(&self, configs: &[Config], nested: &[&str]) -> Vec<Vec<usize>> {
         let nested: Vec<usize> = (0..self.space.dims.len())
-            .filter(|&i| {
-                matches!(
-                    self.space.dims[i].name.as_str(),
-                    "max_depth" | "min_samples_split"
-                )
-            })
+            .filter(|&i| nested.contains(&self.space.dims[i].name.as_str()))
             .collect();
         let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut by_rest: BTreeMap<String, usize> = BTreeMap::new();
         for (i, config) in configs.iter().enumerate() {
-            match (!nested.is_empty() && tree).then_some(&nested) {
+            match (!nested.is_empty()).then_some(&nested) {
                 Some(nested) => {
                     let rest: Config = config
                         .iter()
@@ -146,6 +153,9 @@ impl Scorer<'_> {
             .iter()
             .map(|&i| self.spec(&configs[i]))
             .collect::<Result<Vec<Spec>, StageError>>()?;
+        if let Algorithm::GradientBoosting(_) = &specs[0].algorithm {
+            return self.score_boosted(configs, group, &specs);
+        }
         if group.len() == 1 {
             return Ok(vec![(
                 first,
@@ -176,6 +186,42 @@ impl Scorer<'_> {
         .unwrap_or_else(|| {
             Err(crate::estimator::EstimatorError::fit(
                 "internal error: not a tree",
+            ))
+        })
+        .map_err(|e| self.config_error(&configs[first], e))?;
+        Ok(group
+            .iter()
+            .zip(reports)
+            .map(|(&i, r)| (i, self.outcome(&r)))
+            .collect())
+    }
+
+    /// Gradient-boosting configurations equal but for `n_trees`: one boosting run per fold,
+    /// on the fold's shared binned rows.
+    fn score_boosted(
+        &self,
+        configs: &[Config],
+        group: &[usize],
+        specs: &[Spec],
+    ) -> Result<Vec<(usize, Outcome)>, StageError> {
+        let n_trees: Vec<usize> = specs
+            .iter()
+            .map(|spec| match &spec.algorithm {
+                Algorithm::GradientBoosting(g) => g.params.n_trees,
+                _ => 0,
+            })
+            .collect();
+        let first = group[0];
+        let reports = cross_validate_boosted(
+            &self.model(&specs[0]),
+            &n_trees,
+            self.folds,
+            std::slice::from_ref(self.metric),
+            0.5,
+        )
+        .unwrap_or_else(|| {
+            Err(crate::estimator::EstimatorError::fit(
+                "internal error: not gradient boosting",
             ))
         })
         .map_err(|e| self.config_error(&configs[first], e))?;

@@ -31,7 +31,7 @@ pub mod split;
 mod tests;
 pub mod tree;
 
-pub use boost::{fit, GbdtError};
+pub use boost::{bin, fit, fit_binned, Binned, GbdtError};
 pub use model::{GbdtModel, Importance, Prediction, Stopping};
 pub use objective::{Labels, Objective};
 pub use params::GbdtParams;

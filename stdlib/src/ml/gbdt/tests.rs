@@ -387,3 +387,96 @@ fn a_known_small_case() {
     assert_eq!(p[[0, 1]], objective::sigmoid(-0.2));
     assert_eq!(p[[3, 1]], objective::sigmoid(0.2));
 }
+
+/// One boosting run on binned rows gives, for each round count, the very model a fit of that
+/// many rounds makes alone: without early stopping (a prefix of the trees), with it (the
+/// shorter fit stops where the longer one did, or at its own end, and keeps its own best
+/// rounds), with row and feature sampling, for two classes, three and numbers.
+#[test]
+fn shorter_fits_are_read_from_one_longer_run() {
+    let (x, z) = data(1500, 31);
+    let two = classes(&z, &[1.5]);
+    let three = classes(&z, &[0.5, 2.0]);
+    let labels = [
+        Labels::Classes {
+            y: &two,
+            n_classes: 2,
+        },
+        Labels::Classes {
+            y: &three,
+            n_classes: 3,
+        },
+        Labels::Values(&z),
+    ];
+    let settings = [
+        GbdtParams {
+            max_leaves: 7,
+            ..GbdtParams::default()
+        },
+        GbdtParams {
+            max_leaves: 15,
+            subsample: 0.7,
+            colsample: 0.6,
+            learning_rate: 0.3,
+            ..GbdtParams::default()
+        },
+        // Stops early (the learning rate is high): shorter fits that end before the stop
+        // and longer ones that stop where the longest did.
+        GbdtParams {
+            learning_rate: 0.5,
+            early_stopping: Some(0.2),
+            patience: 3,
+            ..GbdtParams::default()
+        },
+    ];
+    let rounds = [1, 4, 9, 25, 60];
+    for y in labels {
+        for params in &settings {
+            let binned = boost::bin(x.view(), y, params, 8).unwrap();
+            let together = boost::fit_binned(x.view(), y, params, &binned, &rounds).unwrap();
+            for (&n, shared) in rounds.iter().zip(&together) {
+                let alone = GbdtParams {
+                    n_trees: n,
+                    ..*params
+                };
+                let m = fit(x.view(), y, &alone, 8).unwrap();
+                assert_eq!(shared, &m, "{n} rounds, {params:?}");
+                assert_eq!(
+                    serde_json::to_vec(shared).unwrap(),
+                    serde_json::to_vec(&m).unwrap()
+                );
+            }
+        }
+    }
+    // The early-stopping setting did stop before 60 rounds, so both cases were exercised.
+    let y = labels[0];
+    let binned = boost::bin(x.view(), y, &settings[2], 8).unwrap();
+    let long = boost::fit_binned(x.view(), y, &settings[2], &binned, &[60]).unwrap();
+    let s = long[0].stopping.unwrap();
+    assert!(s.rounds_grown < 60, "{s:?}");
+    assert!(s.rounds_grown > 4, "{s:?}");
+}
+
+/// Binned rows made for other parameters are refused, not boosted on.
+#[test]
+fn binned_rows_must_match_the_parameters() {
+    let (x, z) = data(300, 3);
+    let y = classes(&z, &[1.5]);
+    let labels = Labels::Classes {
+        y: &y,
+        n_classes: 2,
+    };
+    let params = GbdtParams::default();
+    let binned = boost::bin(x.view(), labels, &params, 1).unwrap();
+    assert!(binned.fits(300, 7, &params, 1));
+    assert!(!binned.fits(300, 7, &params, 2));
+    let other = GbdtParams {
+        max_bins: 63,
+        ..params
+    };
+    assert!(!binned.fits(300, 7, &other, 1));
+    assert_eq!(
+        boost::fit_binned(x.view(), labels, &other, &binned, &[10]),
+        Err(GbdtError::Binned)
+    );
+}
