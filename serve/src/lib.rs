@@ -9,6 +9,7 @@ mod limits;
 mod loaded;
 mod metrics;
 mod oip;
+mod plugins;
 mod process;
 mod records;
 mod reload;

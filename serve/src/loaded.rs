@@ -83,21 +83,7 @@ impl Loaded {
     /// Opens and verifies the bundle at `path` (following `latest`), its profile included.
     pub fn open(path: &Path, threshold: f64) -> Result<Loaded, StageError> {
         let bundle = bundle::open(path)?;
-        if !bundle.manifest.plugins.is_empty() {
-            return Err(StageError::new(format!(
-                "{} needs plugin libraries ({}), which `aimass serve` does not load yet",
-                bundle.dir.display(),
-                bundle
-                    .manifest
-                    .plugins
-                    .iter()
-                    .map(|p| p.plugin.library.clone())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-            .code("aimass::serve::plugins")
-            .help("score it with `aimass predict`, which loads them"));
-        }
+        crate::plugins::load(&bundle)?;
         let profile = bundle::open_profile(&bundle)?;
         let manifest_json = serde_json::to_value(&bundle.manifest).map_err(|e| {
             StageError::new(format!("cannot serialise the manifest: {e}"))

@@ -150,6 +150,67 @@ fn a_deployed_plugin_model_predicts_and_names_the_library_it_needs() {
     assert_eq!(found.stdout, ok.stdout);
 }
 
+#[test]
+fn serve_loads_the_plugin_a_deployed_model_needs_and_refuses_another_build() {
+    let p = Project::new().with_example("rfm-campaign");
+    let libs = p.path("libs");
+    std::fs::create_dir_all(&libs).unwrap();
+    for name in ["rfm", "knn"] {
+        std::fs::copy(plugin_dir().join(lib_name(name)), libs.join(lib_name(name))).unwrap();
+    }
+    assert_eq!(with_path(&p, &["run", "campaign.aim", "-q"], &libs).code, 0);
+    p.file(
+        "rows.csv",
+        "customer_id,recency_days,frequency,monetary,r_score,f_score,m_score\n\
+         C1,10,5,200.0,5,5,5\nC2,250,1,12.0,1,1,1\nC3,60,2,45.5,3,2,3\n",
+    );
+    let bundle = "models/repeat-buyers";
+    let predicted = p.run(&["predict", bundle, "--input", "rows.csv", "--format", "json"]);
+    assert_eq!(predicted.code, 0, "{predicted:?}");
+    let expected: Json = serde_json::from_str(&predicted.stdout).unwrap();
+
+    // The library is found where the manifest says, as `predict` finds it.
+    let server = crate::http::Server::start(&p, bundle, &[]);
+    let body = r#"[
+        {"customer_id": "C1", "recency_days": 10, "frequency": 5, "monetary": 200.0,
+         "r_score": 5, "f_score": 5, "m_score": 5},
+        {"customer_id": "C2", "recency_days": 250, "frequency": 1, "monetary": 12.0,
+         "r_score": 1, "f_score": 1, "m_score": 1},
+        {"customer_id": "C3", "recency_days": 60, "frequency": 2, "monetary": 45.5,
+         "r_score": 3, "f_score": 2, "m_score": 3}
+    ]"#;
+    let r = server.post("/predict", body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let got = r.json();
+    let preds = got["predictions"].as_array().unwrap();
+    assert_eq!(preds.len(), 3);
+    for (i, (g, e)) in preds.iter().zip(expected.as_array().unwrap()).enumerate() {
+        assert_eq!(g["prediction"], e["prediction"], "row {i}");
+        for class in ["false", "true"] {
+            let want = e[format!("proba_{class}")].as_f64().unwrap();
+            assert_eq!(g["proba"][class].as_f64().unwrap(), want, "row {i} {class}");
+        }
+    }
+    assert_eq!(server.stop(), 0);
+
+    // Another build where the manifest points: refused before binding, with the reason.
+    rebuilt_copy(
+        &plugin_dir().join(lib_name("knn")),
+        &libs.join(lib_name("knn")),
+    );
+    let nowhere = p.path("nowhere");
+    let refused = with_path(&p, &["serve", bundle, "--addr", "127.0.0.1:0"], &nowhere);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(
+        refused.stderr.contains("aimass::serve::plugins"),
+        "{refused:?}"
+    );
+    assert!(
+        refused.stderr.contains("is another build (blake3"),
+        "{refused:?}"
+    );
+}
+
 /// A pipeline using the rfm plugin on a small transactions file.
 fn rfm_project(stage: &str) -> Project {
     let p = Project::new();
