@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-30}"
 conns="${2:-32}"
-target="${CARGO_TARGET_DIR:-target}"
+target="$(cd "${CARGO_TARGET_DIR:-target}" && pwd)"
 cargo build --release -q -p aimass --bin aimass
 cargo bench -q -p aimass-serve --bench serve_load --no-run
 load=$(ls -t "$target"/release/deps/serve_load-* | grep -v '\.d$' | head -1)
