@@ -25,7 +25,8 @@ pub trait StageKind: Send + Sync {
     }
 
     /// Checks that need the parameters as a whole (mutually exclusive options, say), run by
-    /// `aimass check` after each parameter has been type-checked.
+    /// `aimass check` after each parameter has been type-checked. An error without a label
+    /// is pointed at the stage's name, unless its code ends in [`SECRET_SUFFIX`].
     fn validate(&self, _params: &Params) -> Vec<StageError> {
         Vec::new()
     }
@@ -76,6 +77,10 @@ pub trait StageKind: Send + Sync {
         Freshness::Forever
     }
 }
+
+/// The end of an error code whose source line holds a secret (a password written into the
+/// pipeline file): the checker shows no snippet of it.
+pub const SECRET_SUFFIX: &str = "::secret_in_file";
 
 /// Whether a cache hit may be used, by the entry's age ([`StageKind::freshness`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

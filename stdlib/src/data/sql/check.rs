@@ -27,7 +27,7 @@ pub fn validate(params: &Params) -> Vec<StageError> {
     match (source, sql) {
         (None, None) => errors.push(
             StageError::new("`collect` needs `source` (files) or `sql` (a query)")
-                .code(CONFLICT)
+                .code("aimass::check::missing_param")
                 .help("e.g. source = \"data/customers.csv\", or sql = \"select * from customers\" with connection = env(\"CRM_DATABASE_URL\")"),
         ),
         (Some(f), Some(q)) => errors.push(
@@ -79,7 +79,7 @@ pub fn validate(params: &Params) -> Vec<StageError> {
                     "the connection string holds a password ({}): it would be kept in git, the lock file and run records",
                     redact_url(url)
                 ))
-                .code(CONFLICT)
+                .code(super::SECRET_IN_FILE)
                 .help("put the URL in an environment variable and write connection = env(\"CRM_DATABASE_URL\")"),
             );
         }

@@ -28,6 +28,8 @@ pub const UNKNOWN: &str = "aimass::sql::unknown_object";
 pub const TYPE: &str = "aimass::sql::unsupported_type";
 pub const QUERY: &str = "aimass::sql::query";
 pub const ENV: &str = "aimass::sql::env";
+/// A password written into the pipeline file (no snippet: it would print it again).
+pub const SECRET_IN_FILE: &str = "aimass::sql::secret_in_file";
 
 /// One query, with where it was written.
 pub struct Query<'a> {
