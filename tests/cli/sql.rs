@@ -97,6 +97,21 @@ fn sqlite_rows_arrive_typed_and_refresh_decides_when_to_ask_again() {
             "{refresh}: {second:?}"
         );
     }
+    // A duration that has passed: asked again (entry ages count whole seconds).
+    p.file(
+        "p.aim",
+        pipeline("  sql = \"select id from customers\"\n  connection = \"sqlite://crm.db\"\n  refresh = 1s"),
+    );
+    assert_eq!(p.run(&["run", "p.aim"]).code, 0);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let plan = p.run(&["plan", "p.aim"]);
+    assert!(
+        plan.stdout
+            .contains("cached result older than its refresh (1s)"),
+        "{plan:?}"
+    );
+    let stale = p.run(&["run", "p.aim"]);
+    assert!(stage_line(&stale, "crm").contains(" done "), "{stale:?}");
 }
 
 fn expect_error(p: &Project, body: &str, code: &str, needles: &[&str]) -> Outcome {
