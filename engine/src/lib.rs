@@ -22,5 +22,5 @@ pub use graph::Workflow;
 pub use param::{PKind, ParamValue, Params, PortRef};
 pub use registry::Registry;
 pub use signature::{ArtifactType, CallSig, ParamSig, PortSig, Signature, Ty};
-pub use stage::{Outputs, RunContext, StageError, StageKind};
+pub use stage::{Freshness, Outputs, RunContext, StageError, StageKind};
 pub use suggest::did_you_mean;

@@ -25,7 +25,8 @@ pub trait StageKind: Send + Sync {
     }
 
     /// Checks that need the parameters as a whole (mutually exclusive options, say), run by
-    /// `aimass check` after each parameter has been type-checked.
+    /// `aimass check` after each parameter has been type-checked. An error without a label
+    /// is pointed at the stage's name, unless its code ends in [`SECRET_SUFFIX`].
     fn validate(&self, _params: &Params) -> Vec<StageError> {
         Vec::new()
     }
@@ -64,6 +65,42 @@ pub trait StageKind: Send + Sync {
     /// dependents do not run and the run exits 1.
     fn verdict(&self, _params: &Params, _outputs: &Outputs) -> Vec<StageError> {
         Vec::new()
+    }
+
+    /// How long a cached result stands for what the stage would read now. A stage whose
+    /// output is a function of its key (every pure stage, and files through
+    /// `source_files`) keeps the default, [`Freshness::Forever`]. A query against a database
+    /// reads what its key cannot see, so it says when to ask again (`refresh = ...`). When a
+    /// stale stage runs, its outputs are hashed as usual: dependents whose inputs did not
+    /// change stay cached.
+    fn freshness(&self, _params: &Params) -> Freshness {
+        Freshness::Forever
+    }
+}
+
+/// The end of an error code whose source line holds a secret (a password written into the
+/// pipeline file): the checker shows no snippet of it.
+pub const SECRET_SUFFIX: &str = "::secret_in_file";
+
+/// Whether a cache hit may be used, by the entry's age ([`StageKind::freshness`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Freshness {
+    /// A hit is always valid.
+    Forever,
+    /// Never valid: the stage runs on every run (`refresh = always`).
+    Never,
+    /// Valid while the entry is younger than this (`refresh = "24h"`).
+    For(std::time::Duration),
+}
+
+impl Freshness {
+    /// Whether an entry `age` old may be used.
+    pub fn admits(self, age: std::time::Duration) -> bool {
+        match self {
+            Freshness::Forever => true,
+            Freshness::Never => false,
+            Freshness::For(max) => age < max,
+        }
     }
 }
 

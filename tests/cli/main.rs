@@ -23,4 +23,5 @@ mod score;
 mod serve;
 mod serve_support;
 mod show;
+mod sql;
 mod tune;

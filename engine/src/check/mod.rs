@@ -22,7 +22,7 @@ use crate::graph::{EdgeInfo, StageNode, Workflow};
 use crate::param::{PKind, Params};
 use crate::registry::Registry;
 use crate::signature::Signature;
-use crate::stage::StageKind;
+use crate::stage::{StageError, StageKind};
 use crate::suggest::did_you_mean;
 use typing::{Scope, Typer};
 
@@ -59,7 +59,12 @@ pub fn check(
         errors.append(&mut typer.errors);
         let Some(checked) = checked else { continue };
         let params = Params::new(checked);
-        errors.extend(kind.validate(&params).into_iter().map(CheckError::from));
+        errors.extend(
+            kind.validate(&params)
+                .into_iter()
+                .map(|e| point_at_stage(e, &stage.name.name, stage.name.span))
+                .map(CheckError::from),
+        );
         let node = graph.add_node(StageNode {
             name: stage.name.name.clone(),
             kind: Arc::clone(kind),
@@ -306,4 +311,15 @@ fn first_offset(e: &CheckError) -> usize {
         .and_then(|mut l| l.next())
         .map(|l| l.offset())
         .unwrap_or(usize::MAX)
+}
+
+/// A validation error with no label of its own points at the stage's name, so the user sees
+/// which stage it is about. Except a secret's: the snippet would print its line again
+/// ([`crate::stage::SECRET_SUFFIX`]).
+fn point_at_stage(e: StageError, stage: &str, span: Span) -> StageError {
+    if e.labels.is_empty() && !e.code.ends_with(crate::stage::SECRET_SUFFIX) {
+        e.at(span, format!("in stage `{stage}`"))
+    } else {
+        e
+    }
 }

@@ -14,7 +14,7 @@ use crate::cache::{Cache, FileHasher, KeyRecord};
 use crate::graph::Workflow;
 use crate::param::PortRef;
 
-use super::effects::{cached_metrics, effects_present};
+use super::effects::{cached_metrics, effects_present, fresh};
 use super::keys::{input_hashes, key_record};
 use super::lockfile::LockFile;
 use super::options::RunOptions;
@@ -58,6 +58,11 @@ pub enum DirtyReason {
     /// The key is cached, but what the stage wrote outside the cache (a deployed bundle) is
     /// gone or was changed: it runs again to restore it.
     EffectsMissing,
+    /// The key is cached, but the stage reads what its key cannot see (a database) and the
+    /// entry is older than its `refresh` allows.
+    Stale {
+        freshness: crate::stage::Freshness,
+    },
     /// Upstream stages will run first; this one runs unless they reproduce identical outputs.
     UpstreamWillRun {
         stages: Vec<String>,
@@ -90,6 +95,14 @@ impl fmt::Display for DirtyReason {
             DirtyReason::EffectsMissing => {
                 f.write_str("cached, but its files outside the cache are missing or changed")
             }
+            DirtyReason::Stale { freshness } => match freshness {
+                crate::stage::Freshness::For(d) => write!(
+                    f,
+                    "cached result older than its refresh ({}): asks again",
+                    aimass_dsl::duration::Duration::from_millis(d.as_millis() as u64)
+                ),
+                _ => f.write_str("refresh = always: asks again"),
+            },
             DirtyReason::UpstreamWillRun { stages } => {
                 write!(
                     f,
@@ -170,6 +183,17 @@ pub fn plan(wf: &Workflow, opts: &RunOptions, lock: &LockFile) -> Vec<PlanLine> 
                     let k = record.key();
                     key = Some(k.clone());
                     match cache.lookup(&k) {
+                        Some(entry) if !opts.force && fresh(wf, n, &entry).is_err() => {
+                            // A stale query may bring other rows: dependents cannot be
+                            // judged on the cached ones, they wait for it (UpstreamWillRun).
+                            let freshness = fresh(wf, n, &entry).err();
+                            PlanStatus::WillRun(
+                                freshness
+                                    .map(|freshness| DirtyReason::Stale { freshness })
+                                    .into_iter()
+                                    .collect(),
+                            )
+                        }
                         Some(entry) if !opts.force => {
                             // A stage re-run only to restore its effects reproduces these
                             // outputs (same key), so dependents are judged on them either way.

@@ -16,7 +16,7 @@ use petgraph::graph::NodeIndex;
 use crate::cache::{Cache, Entry};
 use crate::graph::Workflow;
 use crate::signature::ArtifactType;
-use crate::stage::Outputs;
+use crate::stage::{Freshness, Outputs};
 
 /// The Metrics outputs of a cached entry: all a verdict or an effects check reads (frames
 /// and models stay on disk, so a hit stays cheap).
@@ -43,4 +43,22 @@ pub(crate) fn effects_present(
     let node = &wf.graph[n];
     node.kind
         .effects_present(&node.params, outputs, project_dir)
+}
+
+/// Whether the cached `entry` of stage `n` is fresh enough to use
+/// ([`crate::stage::StageKind::freshness`]), by its age now.
+pub(crate) fn fresh(wf: &Workflow, n: NodeIndex, entry: &Entry) -> Result<(), Freshness> {
+    let node = &wf.graph[n];
+    let freshness = node.kind.freshness(&node.params);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    // A clock set back makes an entry look new; that errs towards the cache, as `make` does.
+    let age = std::time::Duration::from_secs(now.saturating_sub(entry.created));
+    if freshness.admits(age) {
+        Ok(())
+    } else {
+        Err(freshness)
+    }
 }

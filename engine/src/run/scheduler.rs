@@ -17,7 +17,7 @@ use crate::graph::Workflow;
 use crate::param::PortRef;
 use crate::stage::StageError;
 
-use super::effects::{cached_metrics, effects_present};
+use super::effects::{cached_metrics, effects_present, fresh};
 use super::events::{Event, EventSink, StageStatus};
 use super::job::{run_stage, InputSource, JobDone};
 use super::keys::{input_hashes, key_record};
@@ -320,6 +320,8 @@ impl<'a> Scheduler<'a> {
         let key = record.key();
         if !self.opts.force {
             let hit = self.cache.lookup(&key).and_then(|entry| {
+                // A stale result (a query past its `refresh`) is asked again.
+                fresh(wf, n, &entry).ok()?;
                 let outputs = cached_metrics(&self.cache, &entry);
                 // A hit whose effects are gone runs again to restore them (see `effects`).
                 effects_present(wf, n, &outputs, &self.opts.project_dir).then_some((entry, outputs))

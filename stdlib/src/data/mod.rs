@@ -35,6 +35,7 @@ pub mod rows;
 pub mod scale;
 pub mod spec;
 pub mod split;
+pub mod sql;
 pub mod stats;
 pub mod write;
 

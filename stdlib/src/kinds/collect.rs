@@ -1,11 +1,11 @@
-//! `collect`: read data files into a Frame.
+//! `collect`: read data files, or a database query's result, into a Frame.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use aimass_engine::{
-    Artifact, ArtifactType, Frame, Outputs, ParamSig, ParamValue, Params, RunContext, Signature,
-    StageError, StageKind, Ty,
+    Artifact, ArtifactType, CallSig, Frame, Freshness, Outputs, ParamSig, ParamValue, Params,
+    RunContext, Signature, StageError, StageKind, Ty,
 };
 
 use crate::data::columns::Named;
@@ -18,9 +18,26 @@ pub fn signature() -> Signature {
     Signature::new(
         "collect",
         "Reads CSV, Parquet or JSON/NDJSON files (a path or a glob) into one frame. A glob's files are \
-         read in sorted order and must share their columns.",
+         read in sorted order and must share their columns. Or runs a query (`sql`) against \
+         PostgreSQL or SQLite (`connection`).",
     )
-    .param(ParamSig::required("source", Ty::Str, "file path or glob, relative to the pipeline file"))
+    .param(ParamSig::optional("source", Ty::Str, "file path or glob, relative to the pipeline file"))
+    .param(ParamSig::optional("sql", Ty::Str, "a query whose result is the frame (with `connection`)"))
+    .param(ParamSig::optional(
+        "connection",
+        Ty::OneOf(vec![
+            Ty::Call(vec![CallSig::new("env").positional(Ty::Str)]),
+            Ty::Str,
+        ]),
+        "the database for `sql`: env(\"NAME\") reads the URL from the environment \
+         (postgres://user:password@host:5432/db, or sqlite://path relative to the pipeline file)",
+    ))
+    .param(ParamSig::optional(
+        "refresh",
+        Ty::OneOf(vec![Ty::words(&["always", "never"]), Ty::Duration]),
+        "when `sql` is asked again: always (every run, the default), never (until the stage \
+         changes), or once its cached result is older than a duration such as 24h",
+    ))
     .param(ParamSig::with_default(
         "format",
         Ty::words(&["auto", "csv", "parquet", "json", "ndjson"]),
@@ -106,7 +123,9 @@ impl StageKind for Collect {
     }
 
     fn validate(&self, params: &Params) -> Vec<StageError> {
-        delimiter(params).err().into_iter().collect()
+        let mut errors: Vec<StageError> = delimiter(params).err().into_iter().collect();
+        errors.extend(crate::data::sql::check::validate(params));
+        errors
     }
 
     fn source_files(
@@ -114,12 +133,23 @@ impl StageKind for Collect {
         params: &Params,
         project_dir: &Path,
     ) -> Result<Vec<PathBuf>, StageError> {
+        // A query is not a file: its freshness is `refresh`'s business.
+        if params.get("sql").is_some() {
+            return Ok(Vec::new());
+        }
         let src = source(params)?;
         crate::data::files::expand(project_dir, &src.path, src.span)
     }
 
+    fn freshness(&self, params: &Params) -> Freshness {
+        crate::data::sql::check::freshness(params)
+    }
+
     fn run(&self, ctx: &RunContext<'_>) -> Result<Outputs, StageError> {
-        let df = read::read(ctx.project_dir, &source(ctx.params)?)?;
+        let df = match ctx.params.get("sql") {
+            Some(sql) => crate::data::sql::check::run(ctx.project_dir, sql, ctx.params)?,
+            None => read::read(ctx.project_dir, &source(ctx.params)?)?,
+        };
         Ok(Outputs::one(
             "out",
             Artifact::Frame(Frame::new(crate::data::finish(df))),
