@@ -30,3 +30,30 @@ cp "$here/flights.aim" "$work/"
     "$aimass" show flights.aim parts.test --output test.csv > /dev/null
 )
 "$python" "$here/reference.py" "$work" "$aimass" "$score"
+
+# Issue 13: score + export of the same test split to Parquet, as pipeline stages.
+cat >> "$work/flights.aim" <<'AIM'
+
+stage scored: score {
+  model = gb
+  data = parts.test
+}
+
+stage out: export {
+  input = scored
+  to = "out/scored.parquet"
+}
+AIM
+(cd "$work" && "$aimass" run flights.aim --quiet)
+"$python" - "$work" <<'PY'
+import json, sys
+from pathlib import Path
+rec = json.loads(sorted(Path(sys.argv[1], ".aimass", "runs").glob("*.json"))[-1].read_text())
+ms = {s["name"]: s["wall_ms"] for s in rec["stages"]}
+import pandas as pd
+rows = len(pd.read_parquet(Path(sys.argv[1], "out", "scored.parquet")))
+for n in ("scored", "out"):
+    print(f"stage {n:6}: {ms[n]:7.1f} ms")
+both = (ms["scored"] + ms["out"]) / 1000
+print(f"score + export to Parquet: {both * 1e3:.1f} ms for the test split, {rows / both / 1e6:.2f} M rows/s")
+PY
