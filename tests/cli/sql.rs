@@ -416,3 +416,145 @@ fn the_sqlite_example_scores_the_customer_base_into_a_campaign_list() {
         "{again:?}"
     );
 }
+
+fn export_pipeline(to: &str, extra: &str) -> String {
+    format!(
+        "pipeline \"out\" {{ }}\n\nstage crm: collect {{\n  source = \"crm.csv\"\n}}\n\n\
+         stage out: export {{\n  input = crm\n  to = {to}\n{extra}\n}}\n"
+    )
+}
+
+const CRM_CSV: &str = "id,name,spend,active\n1,Ann,120.5,true\n2,Bo,,false\n3,,8.0,true\n";
+
+#[test]
+fn export_to_a_sqlite_table_replaces_appends_or_refuses_and_is_rewritten_when_dropped() {
+    let p = Project::new();
+    p.file("crm.csv", CRM_CSV);
+    let conn = "  connection = \"sqlite://out/campaign.db\"";
+    p.file("e.aim", export_pipeline("table(\"campaign\")", conn));
+    let out = p.run(&["run", "e.aim"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let db = || rusqlite::Connection::open(p.path("out/campaign.db")).unwrap();
+    let rows = |db: &rusqlite::Connection| -> Vec<(i64, Option<String>, Option<f64>, bool)> {
+        let mut st = db
+            .prepare("select id, name, spend, active from campaign order by id")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert_eq!(
+        rows(&db()),
+        vec![
+            (1, Some("Ann".into()), Some(120.5), true),
+            (2, Some("Bo".into()), None, false),
+            (3, None, Some(8.0), true),
+        ]
+    );
+    let again = p.run(&["run", "e.aim"]);
+    assert!(stage_line(&again, "out").contains("cached"), "{again:?}");
+    // The table dropped behind aimass's back: the next run writes it again.
+    db().execute("drop table campaign", []).unwrap();
+    let restored = p.run(&["run", "e.aim"]);
+    assert!(
+        stage_line(&restored, "out").contains(" done "),
+        "{restored:?}"
+    );
+    assert_eq!(rows(&db()).len(), 3);
+
+    // mode = fail refuses an existing table and leaves it.
+    p.file(
+        "e.aim",
+        export_pipeline("table(\"campaign\")", &format!("{conn}\n  mode = fail")),
+    );
+    let refused = p.run(&["run", "e.aim"]);
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(
+        flat(&refused.stderr).contains("table \"campaign\" exists and mode = fail"),
+        "{refused:?}"
+    );
+    assert_eq!(rows(&db()).len(), 3);
+    // mode = append adds the rows; the cached result stands while they are there.
+    p.file(
+        "e.aim",
+        export_pipeline("table(\"campaign\")", &format!("{conn}\n  mode = append")),
+    );
+    assert_eq!(p.run(&["run", "e.aim"]).code, 0);
+    assert_eq!(rows(&db()).len(), 6);
+    let cached = p.run(&["run", "e.aim"]);
+    assert!(stage_line(&cached, "out").contains("cached"), "{cached:?}");
+
+    for (extra, needle) in [
+        ("", "a table needs a `connection`"),
+        (
+            "  connection = \"sqlite://x.db\"\n  format = csv",
+            "`format` is for files",
+        ),
+    ] {
+        p.file("c.aim", export_pipeline("table(\"t\")", extra));
+        let out = p.run(&["check", "c.aim"]);
+        assert_eq!(out.code, 2, "{out:?}");
+        assert!(flat(&out.stderr).contains(needle), "{needle}: {out:?}");
+    }
+    p.file("c.aim", export_pipeline("\"out/x.csv\"", "  mode = append"));
+    let out = p.run(&["check", "c.aim"]);
+    assert!(
+        flat(&out.stderr).contains("`mode` is for tables"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn export_to_a_postgres_table_in_one_transaction() {
+    let Some(url) = postgres_url() else { return };
+    let p = Project::new();
+    p.file("crm.csv", CRM_CSV);
+    p.file(
+        "e.aim",
+        export_pipeline(
+            "table(\"aimass_campaign\")",
+            "  connection = env(\"CRM_DATABASE_URL\")",
+        ),
+    );
+    let run = || {
+        Outcome::from(
+            p.command(&["run", "e.aim"])
+                .env("CRM_DATABASE_URL", &url)
+                .output()
+                .unwrap(),
+        )
+    };
+    let out = run();
+    assert_eq!(out.code, 0, "{out:?}");
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let got: Vec<(i64, Option<String>, Option<f64>, bool)> = client
+        .query(
+            "select id, name, spend, active from aimass_campaign order by id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (1, Some("Ann".into()), Some(120.5), true),
+            (2, Some("Bo".into()), None, false),
+            (3, None, Some(8.0), true),
+        ]
+    );
+    let again = run();
+    assert!(stage_line(&again, "out").contains("cached"), "{again:?}");
+    client.batch_execute("drop table aimass_campaign").unwrap();
+    let restored = run();
+    assert!(
+        stage_line(&restored, "out").contains(" done "),
+        "{restored:?}"
+    );
+    let pw = password_of(&url);
+    for (path, text) in written(&p.path("")) {
+        assert!(!text.contains(&pw), "the password is in {path}");
+    }
+}

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use aimass_engine::{
-    Artifact, ArtifactType, CallSig, Frame, Freshness, Outputs, ParamSig, ParamValue, Params,
-    RunContext, Signature, StageError, StageKind, Ty,
+    Artifact, ArtifactType, Frame, Freshness, Outputs, ParamSig, ParamValue, Params, RunContext,
+    Signature, StageError, StageKind, Ty,
 };
 
 use crate::data::columns::Named;
@@ -25,10 +25,7 @@ pub fn signature() -> Signature {
     .param(ParamSig::optional("sql", Ty::Str, "a query whose result is the frame (with `connection`)"))
     .param(ParamSig::optional(
         "connection",
-        Ty::OneOf(vec![
-            Ty::Call(vec![CallSig::new("env").positional(Ty::Str)]),
-            Ty::Str,
-        ]),
+        crate::data::sql::check::connection_type(),
         "the database for `sql`: env(\"NAME\") reads the URL from the environment \
          (postgres://user:password@host:5432/db, or sqlite://path relative to the pipeline file)",
     ))

@@ -20,8 +20,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use aimass_engine::{
-    Artifact, ArtifactType, Outputs, ParamSig, Params, RunContext, Signature, StageError,
-    StageKind, Ty,
+    Artifact, ArtifactType, CallSig, Outputs, ParamSig, ParamValue, Params, RunContext, Signature,
+    StageError, StageKind, Ty,
 };
 use serde_json::{json, Value as Json};
 
@@ -34,20 +34,43 @@ const WRITE: &str = "aimass::export::write";
 pub fn signature() -> Signature {
     Signature::new(
         "export",
-        "Writes a frame to a CSV, Parquet, JSON or NDJSON file, atomically; re-runs when the file is missing or changed.",
+        "Writes a frame to a CSV, Parquet, JSON or NDJSON file, atomically, or to a database \
+         table in one transaction; re-runs when the file or table is missing or changed.",
     )
-    .input("input", ArtifactType::Frame, "the frame to write, e.g. a `score` stage's list")
+    .input(
+        "input",
+        ArtifactType::Frame,
+        "the frame to write, e.g. a `score` stage's list",
+    )
     .param(ParamSig::required(
         "to",
-        Ty::Str,
-        "the file to write, relative to the pipeline file, e.g. \"out/campaign.csv\"",
+        Ty::OneOf(vec![
+            Ty::Call(vec![CallSig::new("table").positional(Ty::Str)]),
+            Ty::Str,
+        ]),
+        "the file to write, relative to the pipeline file, e.g. \"out/campaign.csv\"; or \
+         table(\"campaign_2026_12\") with `connection`",
+    ))
+    .param(ParamSig::optional(
+        "connection",
+        crate::data::sql::check::connection_type(),
+        "for a table: env(\"NAME\") or sqlite://path, as in collect",
+    ))
+    .param(ParamSig::optional(
+        "mode",
+        Ty::words(&["replace", "append", "fail"]),
+        "for a table: replace it (the default), append the rows, or fail when it exists",
     ))
     .param(ParamSig::optional(
         "format",
         Ty::words(&["csv", "parquet", "json", "ndjson"]),
         "default: from the extension of `to`",
     ))
-    .output("written", ArtifactType::Metrics, "what was written where, with its hash")
+    .output(
+        "written",
+        ArtifactType::Metrics,
+        "what was written where, with its hash",
+    )
 }
 
 pub struct Export {
@@ -69,6 +92,14 @@ fn format_of(params: &Params) -> Option<FileFormat> {
     }
 }
 
+/// `to = table("name")`: the table's name.
+fn table_of(params: &Params) -> Option<&str> {
+    let call = params.get("to")?.as_call()?;
+    (call.name == "table")
+        .then(|| call.positional.as_deref().and_then(ParamValue::as_str))
+        .flatten()
+}
+
 fn format_name(format: FileFormat) -> &'static str {
     match format {
         FileFormat::Csv => "csv",
@@ -84,6 +115,12 @@ impl StageKind for Export {
     }
 
     fn validate(&self, params: &Params) -> Vec<StageError> {
+        if table_of(params).is_some()
+            || params.get("connection").is_some()
+            || params.get("mode").is_some()
+        {
+            return crate::data::sql::check::validate_table(params);
+        }
         let mut errors: Vec<StageError> = crate::paths::check_inside(params, "to")
             .into_iter()
             .collect();
@@ -107,6 +144,11 @@ impl StageKind for Export {
         let params = ctx.params;
         if let Some(e) = self.validate(params).into_iter().next() {
             return Err(e);
+        }
+        if let Some(table) = table_of(params) {
+            let df = &ctx.frame("input")?.data;
+            let report = crate::data::sql::check::export(ctx.project_dir, table, df, params)?;
+            return Ok(Outputs::one("written", Artifact::Metrics(report)));
         }
         let (Some(to), Some(format)) = (params.str("to"), format_of(params)) else {
             return Err(StageError::new("`to` is required").code(FORMAT));
@@ -140,10 +182,13 @@ impl StageKind for Export {
         Ok(Outputs::one("written", Artifact::Metrics(report)))
     }
 
-    fn effects_present(&self, _params: &Params, outputs: &Outputs, project_dir: &Path) -> bool {
+    fn effects_present(&self, params: &Params, outputs: &Outputs, project_dir: &Path) -> bool {
         let Some(report) = outputs.get("written").and_then(Artifact::as_metrics) else {
             return false;
         };
+        if let Some(table) = table_of(params) {
+            return crate::data::sql::check::table_present(project_dir, table, report, params);
+        }
         let text = |k: &str| report.get(k).and_then(Json::as_str).unwrap_or_default();
         std::fs::read(project_dir.join(text("path")))
             .ok()

@@ -3,8 +3,9 @@
 
 use std::path::Path;
 
-use aimass_engine::{Freshness, ParamValue, Params, StageError};
+use aimass_engine::{CallSig, Freshness, ParamValue, Params, StageError, Ty};
 use polars::prelude::DataFrame;
+use serde_json::{json, Value as Json};
 
 use super::{literal_has_password, redact_url, Connection, Query, CONNECT};
 use crate::data::errors::CONFLICT;
@@ -18,6 +19,14 @@ const FILE_ONLY: [&str; 6] = [
     "dtypes",
     "columns",
 ];
+
+/// `connection`'s type, in `collect` and `export`: `env("NAME")` or a string.
+pub fn connection_type() -> Ty {
+    Ty::OneOf(vec![
+        Ty::Call(vec![CallSig::new("env").positional(Ty::Str)]),
+        Ty::Str,
+    ])
+}
 
 pub fn validate(params: &Params) -> Vec<StageError> {
     let mut errors = Vec::new();
@@ -70,6 +79,13 @@ pub fn validate(params: &Params) -> Vec<StageError> {
             }
         }
     }
+    errors.extend(literal_connection(connection));
+    errors
+}
+
+/// A connection written as a literal: no password in it, and a scheme aimass knows.
+fn literal_connection(connection: Option<&ParamValue>) -> Vec<StageError> {
+    let mut errors = Vec::new();
     if let Some(c) = connection.filter(|c| c.as_str().is_some()) {
         let url = c.as_str().unwrap_or_default();
         if literal_has_password(url) {
@@ -137,4 +153,86 @@ pub fn run(project_dir: &Path, sql: &ParamValue, params: &Params) -> Result<Data
         Some(n) if n < df.height() => df.head(Some(n)),
         _ => df,
     })
+}
+
+/// `export { to = table(...) }`: a connection is needed, file options are not.
+pub fn validate_table(params: &Params) -> Vec<StageError> {
+    let mut errors = Vec::new();
+    let to = params.get("to");
+    let is_table = to
+        .and_then(ParamValue::as_call)
+        .is_some_and(|c| c.name == "table");
+    match (is_table, params.get("connection")) {
+        (true, None) => errors.push(
+            StageError::new("a table needs a `connection`")
+                .code(CONFLICT)
+                .at(to.map(|t| t.span).unwrap_or_default(), "a table")
+                .help("add connection = env(\"CRM_DATABASE_URL\"), or connection = \"sqlite://out/campaign.db\""),
+        ),
+        (false, Some(c)) => errors.push(
+            StageError::new("`connection` is for tables: `to` names a file")
+                .code(CONFLICT)
+                .at(c.span, "with a file")
+                .help("write to = table(\"campaign\") to export to a table"),
+        ),
+        _ => {}
+    }
+    if let Some(f) = params.get("format").filter(|_| is_table) {
+        errors.push(
+            StageError::new("`format` is for files; a table has none")
+                .code(CONFLICT)
+                .at(f.span, "remove this"),
+        );
+    }
+    if let Some(m) = params.get("mode").filter(|_| !is_table) {
+        errors.push(
+            StageError::new("`mode` is for tables")
+                .code(CONFLICT)
+                .at(m.span, "with a file")
+                .help("a file is always replaced, atomically"),
+        );
+    }
+    errors.extend(literal_connection(params.get("connection")));
+    errors
+}
+
+/// Writes the frame to the table; the Metrics report that a cache hit checks.
+pub fn export(
+    project_dir: &Path,
+    table: &str,
+    df: &DataFrame,
+    params: &Params,
+) -> Result<Json, StageError> {
+    let conn_value = params
+        .get("connection")
+        .ok_or_else(|| StageError::new("a table needs a `connection`").code(CONFLICT))?;
+    let conn = Connection::resolve(conn_value)?;
+    let mode = mode(params);
+    let here = |e: StageError| e.at_param(params, "to", "this table");
+    let rows = super::write::write_table(project_dir, &conn, table, df, mode).map_err(here)?;
+    let columns: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    Ok(json!({ "table": table, "rows": rows, "columns": columns }))
+}
+
+/// Whether the exported table is still there with its rows (a cache hit's effect).
+pub fn table_present(project_dir: &Path, table: &str, report: &Json, params: &Params) -> bool {
+    let Some(conn) = params
+        .get("connection")
+        .and_then(|c| Connection::resolve(c).ok())
+    else {
+        return false;
+    };
+    let rows = report.get("rows").and_then(Json::as_u64).unwrap_or(0) as usize;
+    super::write::table_has(project_dir, &conn, table, rows, mode(params))
+}
+
+fn mode(params: &Params) -> super::write::Mode {
+    params
+        .str("mode")
+        .and_then(super::write::Mode::from_word)
+        .unwrap_or(super::write::Mode::Replace)
 }

@@ -12,6 +12,7 @@ mod column;
 mod connection;
 mod postgres;
 mod sqlite;
+pub mod write;
 
 use std::path::Path;
 

@@ -21,7 +21,8 @@ use postgres::{Config, NoTls};
 use super::column::Builder;
 use super::{Connection, Query, AUTH, CONNECT, QUERY, SYNTAX, TYPE, UNKNOWN};
 
-pub fn read(conn: &Connection, query: &Query<'_>) -> Result<DataFrame, StageError> {
+/// A client for `conn`, with a 10 s connect timeout unless the URL sets one.
+pub fn connect(conn: &Connection) -> Result<postgres::Client, StageError> {
     let mut config: Config = conn.url().parse().map_err(|e: postgres::Error| {
         StageError::new(format!(
             "cannot read the PostgreSQL URL {}: {}",
@@ -35,9 +36,13 @@ pub fn read(conn: &Connection, query: &Query<'_>) -> Result<DataFrame, StageErro
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(Duration::from_secs(10));
     }
-    let mut client = config
+    config
         .connect(NoTls)
-        .map_err(|e| connect_error(&e, &config, conn))?;
+        .map_err(|e| connect_error(&e, &config, conn))
+}
+
+pub fn read(conn: &Connection, query: &Query<'_>) -> Result<DataFrame, StageError> {
+    let mut client = connect(conn)?;
     let sql = query.sql.trim_end().trim_end_matches(';');
     let stmt = client
         .prepare(sql)

@@ -25,18 +25,22 @@ enum Seen {
     Text,
 }
 
-pub fn read(
-    project_dir: &Path,
-    conn: &Connection,
-    query: &Query<'_>,
-) -> Result<DataFrame, StageError> {
+/// Opens the database `conn` names: read-only for `collect`, read-write (created when
+/// missing, and inside the project unless allowed) for `export`.
+pub fn open(project_dir: &Path, conn: &Connection, writable: bool) -> Result<Db, StageError> {
     let rest = conn.rest();
     let file = if let Some(abs) = rest.strip_prefix('/') {
         Path::new("/").join(abs)
+    } else if writable {
+        crate::paths::resolve_inside(project_dir, Path::new(rest)).map_err(|e| {
+            StageError::new(e)
+                .code("aimass::path::outside")
+                .at(conn.span, "this database")
+        })?
     } else {
         project_dir.join(rest)
     };
-    if !file.is_file() {
+    if !writable && !file.is_file() {
         return Err(StageError::new(format!(
             "cannot open SQLite database {}: no such file",
             file.display()
@@ -45,18 +49,34 @@ pub fn read(
         .at(conn.span, "this connection")
         .help("sqlite://path is relative to the pipeline file; sqlite:///path is absolute"));
     }
-    let db = Db::open_with_flags(
-        &file,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| {
+    if let Some(dir) = file.parent().filter(|_| writable) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StageError::new(format!("cannot create {}: {e}", dir.display()))
+                .code(CONNECT)
+                .at(conn.span, "this database")
+        })?;
+    }
+    let flags = if writable {
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE
+    } else {
+        OpenFlags::SQLITE_OPEN_READ_ONLY
+    };
+    Db::open_with_flags(&file, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(|e| {
         StageError::new(format!(
             "cannot open SQLite database {}: {e}",
             file.display()
         ))
         .code(CONNECT)
         .at(conn.span, "this connection")
-    })?;
+    })
+}
+
+pub fn read(
+    project_dir: &Path,
+    conn: &Connection,
+    query: &Query<'_>,
+) -> Result<DataFrame, StageError> {
+    let db = open(project_dir, conn, false)?;
     let mut stmt = db
         .prepare(query.sql)
         .map_err(|e| prepare_error(&e, query))?;
