@@ -6,7 +6,8 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
 fi
 pgbin="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)"
 pgdir="$(mktemp -d /tmp/aimass-pg.XXXXXX)"
-pgport=54329
+# A free loopback port, so two runs on one machine (or a local server) do not collide.
+pgport="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 pgpass="ci-$RANDOM-$RANDOM"
 echo "$pgpass" > "$pgdir/pw"
 as_pg() {

@@ -90,8 +90,13 @@ pub fn resolve_inside(project: &Path, rel: &Path) -> Result<PathBuf, String> {
         .canonicalize()
         .map_err(|e| format!("cannot resolve {}: {e}", existing.display()))?;
     if !real.starts_with(&root) {
+        let how = if rel.is_absolute() {
+            "is an absolute path"
+        } else {
+            "goes through a symbolic link"
+        };
         return Err(format!(
-            "{} leads outside the project (to {}) through a symbolic link; {HELP}",
+            "{} leads outside the project (to {}): it {how}; {HELP}",
             rel.display(),
             real.display()
         ));

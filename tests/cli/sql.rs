@@ -497,6 +497,19 @@ fn export_to_a_sqlite_table_replaces_appends_or_refuses_and_is_rewritten_when_dr
         assert_eq!(out.code, 2, "{out:?}");
         assert!(flat(&out.stderr).contains(needle), "{needle}: {out:?}");
     }
+    // A database outside the project is not written, as a file there would not be.
+    let outside = p.path("../aimass-outside-test.db");
+    p.file(
+        "o.aim",
+        export_pipeline(
+            "table(\"t\")",
+            &format!("  connection = \"sqlite://{}\"", outside.display()),
+        ),
+    );
+    let out = p.run(&["run", "o.aim"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(out.stderr.contains("aimass::path::outside"), "{out:?}");
+    assert!(!outside.exists());
     p.file("c.aim", export_pipeline("\"out/x.csv\"", "  mode = append"));
     let out = p.run(&["check", "c.aim"]);
     assert!(

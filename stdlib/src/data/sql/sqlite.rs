@@ -29,16 +29,20 @@ enum Seen {
 /// missing, and inside the project unless allowed) for `export`.
 pub fn open(project_dir: &Path, conn: &Connection, writable: bool) -> Result<Db, StageError> {
     let rest = conn.rest();
-    let file = if let Some(abs) = rest.strip_prefix('/') {
-        Path::new("/").join(abs)
-    } else if writable {
-        crate::paths::resolve_inside(project_dir, Path::new(rest)).map_err(|e| {
+    // `sqlite:///abs` is absolute, `sqlite://rel` relative to the pipeline file.
+    let named = match rest.strip_prefix('/') {
+        Some(abs) => Path::new("/").join(abs),
+        None => Path::new(rest).to_path_buf(),
+    };
+    let file = if writable {
+        // Writing stays inside the project unless --allow-outside-project, as for files.
+        crate::paths::resolve_inside(project_dir, &named).map_err(|e| {
             StageError::new(e)
                 .code("aimass::path::outside")
                 .at(conn.span, "this database")
         })?
     } else {
-        project_dir.join(rest)
+        project_dir.join(named)
     };
     if !writable && !file.is_file() {
         return Err(StageError::new(format!(
