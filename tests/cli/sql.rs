@@ -571,3 +571,39 @@ fn export_to_a_postgres_table_in_one_transaction() {
         assert!(!text.contains(&pw), "the password is in {path}");
     }
 }
+
+#[test]
+fn a_failed_export_leaves_the_old_table_as_it_was() {
+    // The table was made by someone else, with a rule the third row breaks: rows 1 and 2
+    // are inserted, row 3 fails, and the transaction takes them back.
+    let p = Project::new();
+    p.file("crm.csv", CRM_CSV);
+    std::fs::create_dir_all(p.path("out")).unwrap();
+    let db = rusqlite::Connection::open(p.path("out/campaign.db")).unwrap();
+    db.execute_batch(
+        "create table campaign (id integer, name text not null, spend real, active boolean);
+         insert into campaign values (0, 'Old', 1.0, 1);",
+    )
+    .unwrap();
+    p.file(
+        "e.aim",
+        export_pipeline(
+            "table(\"campaign\")",
+            "  connection = \"sqlite://out/campaign.db\"\n  mode = append",
+        ),
+    );
+    let out = p.run(&["run", "e.aim"]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        flat(&out.stderr).contains("NOT NULL constraint failed"),
+        "{out:?}"
+    );
+    let names: Vec<String> = db
+        .prepare("select name from campaign order by id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(names, vec!["Old".to_string()]);
+}
