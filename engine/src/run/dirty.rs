@@ -182,19 +182,13 @@ pub fn plan(wf: &Workflow, opts: &RunOptions, lock: &LockFile) -> Vec<PlanLine> 
                 Ok(record) => {
                     let k = record.key();
                     key = Some(k.clone());
-                    match cache.lookup(&k) {
-                        Some(entry) if !opts.force && fresh(wf, n, &entry).is_err() => {
-                            // A stale query may bring other rows: dependents cannot be
-                            // judged on the cached ones, they wait for it (UpstreamWillRun).
-                            let freshness = fresh(wf, n, &entry).err();
-                            PlanStatus::WillRun(
-                                freshness
-                                    .map(|freshness| DirtyReason::Stale { freshness })
-                                    .into_iter()
-                                    .collect(),
-                            )
+                    match cache.lookup(&k).map(|e| (fresh(wf, n, &e), e)) {
+                        // A stale query may bring other rows: dependents cannot be judged
+                        // on the cached ones, they wait for it (UpstreamWillRun).
+                        Some((Err(freshness), _)) if !opts.force => {
+                            PlanStatus::WillRun(vec![DirtyReason::Stale { freshness }])
                         }
-                        Some(entry) if !opts.force => {
+                        Some((Ok(()), entry)) if !opts.force => {
                             // A stage re-run only to restore its effects reproduces these
                             // outputs (same key), so dependents are judged on them either way.
                             for (port, out) in &entry.outputs {
