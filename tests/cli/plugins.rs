@@ -25,14 +25,20 @@ fn rebuilt_copy(from: &Path, to: &Path) {
     std::fs::write(to, bytes).unwrap();
 }
 
-#[test]
-fn the_rfm_campaign_runs_caches_and_reruns_when_a_plugin_is_rebuilt() {
+/// The rfm-campaign example with its two plugin libraries copied into `libs/`.
+fn rfm_campaign_with_libs() -> (Project, std::path::PathBuf) {
     let p = Project::new().with_example("rfm-campaign");
     let libs = p.path("libs");
     std::fs::create_dir_all(&libs).unwrap();
     for name in ["rfm", "knn"] {
         std::fs::copy(plugin_dir().join(lib_name(name)), libs.join(lib_name(name))).unwrap();
     }
+    (p, libs)
+}
+
+#[test]
+fn the_rfm_campaign_runs_caches_and_reruns_when_a_plugin_is_rebuilt() {
+    let (p, libs) = rfm_campaign_with_libs();
     let out = with_path(&p, &["run", "campaign.aim"], &libs);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
@@ -79,12 +85,7 @@ fn the_rfm_campaign_runs_caches_and_reruns_when_a_plugin_is_rebuilt() {
 
 #[test]
 fn a_deployed_plugin_model_predicts_and_names_the_library_it_needs() {
-    let p = Project::new().with_example("rfm-campaign");
-    let libs = p.path("libs");
-    std::fs::create_dir_all(&libs).unwrap();
-    for name in ["rfm", "knn"] {
-        std::fs::copy(plugin_dir().join(lib_name(name)), libs.join(lib_name(name))).unwrap();
-    }
+    let (p, libs) = rfm_campaign_with_libs();
     assert_eq!(with_path(&p, &["run", "campaign.aim", "-q"], &libs).code, 0);
     p.file(
         "rows.csv",
@@ -152,12 +153,7 @@ fn a_deployed_plugin_model_predicts_and_names_the_library_it_needs() {
 
 #[test]
 fn serve_loads_the_plugin_a_deployed_model_needs_and_refuses_another_build() {
-    let p = Project::new().with_example("rfm-campaign");
-    let libs = p.path("libs");
-    std::fs::create_dir_all(&libs).unwrap();
-    for name in ["rfm", "knn"] {
-        std::fs::copy(plugin_dir().join(lib_name(name)), libs.join(lib_name(name))).unwrap();
-    }
+    let (p, libs) = rfm_campaign_with_libs();
     assert_eq!(with_path(&p, &["run", "campaign.aim", "-q"], &libs).code, 0);
     p.file(
         "rows.csv",
