@@ -84,9 +84,13 @@ impl Duration {
             .find(|c: char| !c.is_ascii_digit())
             .unwrap_or(text.len());
         let (num, unit) = text.split_at(split);
+        if num.is_empty() {
+            return Err(format!("`{text}` is not {EXPECTED}"));
+        }
+        // All digits, so the only way to fail is a number beyond u64.
         let amount: u64 = num
             .parse()
-            .map_err(|_| format!("`{text}` is not {EXPECTED}"))?;
+            .map_err(|_| format!("`{text}` is too large for a duration"))?;
         let unit = match unit {
             "" if bare_seconds => Unit::Seconds,
             "" => return Err(format!("`{text}` has no unit: write {EXPECTED}")),
@@ -132,6 +136,12 @@ mod tests {
         assert!(Duration::parse("soon", true).is_err());
         assert!(Duration::parse("-5s", true).is_err());
         assert!(Duration::parse("1.5h", true).is_err());
+        assert!(Duration::parse("99999999999999999999999d", true)
+            .unwrap_err()
+            .contains("too large"));
+        // The largest amount saturates to the largest duration rather than wrapping.
+        let most = Duration::parse("18446744073709551615d", true).unwrap();
+        assert_eq!(most.millis(), u64::MAX);
     }
 
     #[test]

@@ -211,26 +211,43 @@ fn only_runs_a_stage_and_its_upstream() {
 #[test]
 fn cache_status_and_gc() {
     let p = prep_project();
-    p.run(&["run", "prep.aim", "--quiet"]);
     p.run(&["run", "prep.aim", "--quiet", "--set", "test_share=0.3"]);
+    p.run(&["run", "prep.aim", "--quiet"]);
     let status = p.run(&["cache", "status"]);
     assert_eq!(status.code, 0, "{status:?}");
     assert!(status.stdout.contains("entries: 5"), "{status:?}");
     let by_file = p.run(&["cache", "status", "prep.aim"]);
     assert!(by_file.stdout.contains("entries: 5"), "{by_file:?}");
-    // The lock file now points at the 0.3 results; gc keeps those and what the file reaches.
+    // The lock file and the file itself both reach the 0.25 results (raw, parts, tidy); the
+    // 0.3 split and its cleaning are reachable from neither and go.
     let gc = p.run(&["cache", "gc", "prep.aim"]);
     assert_eq!(gc.code, 0, "{gc:?}");
+    assert!(gc.stdout.contains("removed 2 entries"), "{gc:?}");
     let after = p.run(&["cache", "status"]);
-    assert!(
-        after.stdout.contains("entries: 3") || after.stdout.contains("entries: 5"),
-        "{after:?}"
-    );
+    assert!(after.stdout.contains("entries: 3"), "{after:?}");
     let rerun = p.run(&["run", "prep.aim", "--format", "json"]);
     assert!(
         statuses(&rerun).iter().all(|(_, s)| s == "cached"),
         "gc removed a reachable entry: {rerun:?}"
     );
+}
+
+/// `--older-than` alone removes by age; an age beyond any clock keeps everything instead of
+/// overflowing, and a number too large for any duration is refused with the reason.
+#[test]
+fn cache_gc_by_age_and_huge_ages() {
+    let p = prep_project();
+    p.run(&["run", "prep.aim", "--quiet"]);
+    let ancient = p.run(&["cache", "gc", "--older-than", "18446744073709551615d"]);
+    assert_eq!(ancient.code, 0, "{ancient:?}");
+    assert!(ancient.stdout.contains("removed 0 entries"), "{ancient:?}");
+    let too_big = p.run(&["cache", "gc", "--older-than", "99999999999999999999999d"]);
+    assert_eq!(too_big.code, 2, "{too_big:?}");
+    assert!(too_big.stderr.contains("too large"), "{too_big:?}");
+    let all = p.run(&["cache", "gc", "--older-than", "0s"]);
+    assert_eq!(all.code, 0, "{all:?}");
+    assert!(all.stdout.contains("removed 3 entries"), "{all:?}");
+    assert!(p.run(&["cache", "status"]).stdout.contains("entries: 0"));
 }
 
 #[test]
