@@ -274,6 +274,18 @@ pub enum SyntaxError {
         span: SourceSpan,
     },
 
+    /// `require: { roc_auc >= 0.8 }`: YAML reads braces as a mapping, so the gate became a
+    /// key with no value. Said as such, with the list form, instead of a bad name and a null.
+    #[error("`{text}` is a key with no value: YAML reads `{{ ... }}` as a mapping")]
+    #[diagnostic(code(aimass::syntax::key_without_value))]
+    KeyWithoutValue {
+        text: String,
+        #[label("a mapping key, with nothing after it")]
+        span: SourceSpan,
+        #[help]
+        help: String,
+    },
+
     #[error("YAML tags are not supported")]
     #[diagnostic(
         code(aimass::syntax::tag),
@@ -336,6 +348,7 @@ impl SyntaxError {
             | SyntaxError::MissingKey { span, .. }
             | SyntaxError::UnknownKey { span, .. }
             | SyntaxError::Null { span }
+            | SyntaxError::KeyWithoutValue { span, .. }
             | SyntaxError::Tag { span }
             | SyntaxError::BadName { span, .. }
             | SyntaxError::NotScalar { span, .. } => span,
@@ -376,6 +389,7 @@ impl SyntaxError {
             | SyntaxError::MissingKey { span, .. }
             | SyntaxError::UnknownKey { span, .. }
             | SyntaxError::Null { span }
+            | SyntaxError::KeyWithoutValue { span, .. }
             | SyntaxError::Tag { span }
             | SyntaxError::BadName { span, .. }
             | SyntaxError::NotScalar { span, .. } => spans.push(span),

@@ -83,6 +83,10 @@ impl YamlLower<'_> {
     pub fn entries(&mut self, pairs: &[(Node, Node)]) -> Vec<Entry> {
         let mut entries = Vec::with_capacity(pairs.len());
         for (k, v) in pairs {
+            if let Some(e) = self.key_without_value(k, v) {
+                self.errors.push(e);
+                continue;
+            }
             let key = self.key(k, "key");
             let value = self.value(v);
             if let (Some(key), Some(value)) = (key, value) {
@@ -91,6 +95,44 @@ impl YamlLower<'_> {
         }
         check_duplicate_keys(&entries, &mut self.errors);
         entries
+    }
+
+    /// A key that is not a name but a value (`roc_auc >= 0.8`, `lift(10%)`) with a null after
+    /// it: what `{ roc_auc >= 0.8 }` means to YAML. The user meant a list.
+    fn key_without_value(&self, k: &Node, v: &Node) -> Option<SyntaxError> {
+        let NodeKind::Scalar {
+            text: key,
+            style: ScalarStyle::Plain,
+        } = &k.kind
+        else {
+            return None;
+        };
+        let NodeKind::Scalar {
+            text: value,
+            style: ScalarStyle::Plain,
+        } = &v.kind
+        else {
+            return None;
+        };
+        if !is_null(value) || is_ident(key) {
+            return None;
+        }
+        let ValueText::Value(parsed) = crate::aim::parse_value(key) else {
+            return None;
+        };
+        let help = match parsed.kind {
+            ValueKind::Compare(..) => format!(
+                "a list of gates is written in brackets, `require: [{key}]`, or one per line:\n  require:\n    - {key}"
+            ),
+            _ => format!(
+                "for a list write brackets, `[{key}]`, or one item per line after `- `; for a mapping write `name: {key}`"
+            ),
+        };
+        Some(SyntaxError::KeyWithoutValue {
+            text: key.clone(),
+            span: k.span.into(),
+            help,
+        })
     }
 
     /// A mapping key that must be a name (`[A-Za-z_][A-Za-z0-9_]*`).
