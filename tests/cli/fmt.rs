@@ -4,12 +4,13 @@ use aimass_dsl::SourceFile;
 
 use crate::harness::{repo, Project};
 
-/// Every pipeline file under examples/.
+/// Every pipeline file under examples/ (examples/ci holds a CI workflow, not a pipeline).
 fn example_files() -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for dir in std::fs::read_dir(repo().join("examples"))
         .unwrap()
         .flatten()
+        .filter(|d| d.file_name() != "ci")
     {
         for f in std::fs::read_dir(dir.path()).unwrap().flatten() {
             let p = f.path();

@@ -3,12 +3,14 @@
 #![allow(clippy::unwrap_used)]
 
 mod check;
+mod ci_example;
 #[path = "../support/compile_c.rs"]
 mod compile_c;
 mod corpus;
 mod deploy;
 mod determinism;
 mod drift;
+mod editors;
 mod fmt;
 mod gbdt;
 mod guide;
