@@ -5,11 +5,16 @@ use crate::harness::{repo, Project};
 
 #[test]
 fn examples_give_identical_locks_and_metrics_whatever_the_jobs_and_directory() {
-    for file in ["campaign.aim", "campaign.yaml", "tuning.aim"] {
+    for (example, file) in [
+        ("telco-retention", "campaign.aim"),
+        ("telco-retention", "campaign.yaml"),
+        ("telco-retention", "tuning.aim"),
+        ("credit-scoring", "pipeline.yaml"),
+    ] {
         let mut seen: Option<(String, String)> = None;
         for jobs in ["1", "2", "8"] {
             // A fresh project each time: another directory, an empty cache.
-            let p = Project::new().with_example("telco-retention");
+            let p = Project::new().with_example(example);
             let run = p.run(&["run", file, "--jobs", jobs, "--quiet"]);
             assert_eq!(run.code, 0, "{file} --jobs {jobs}: {run:?}");
             let metrics = p.run(&["metrics", file, "--format", "json"]);
@@ -27,7 +32,8 @@ fn examples_give_identical_locks_and_metrics_whatever_the_jobs_and_directory() {
             }
         }
         let committed = repo()
-            .join("examples/telco-retention")
+            .join("examples")
+            .join(example)
             .join(format!("{file}.lock"));
         if let (Ok(want), Some((lock, _))) = (std::fs::read_to_string(&committed), &seen) {
             assert_eq!(
