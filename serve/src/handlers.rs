@@ -7,10 +7,11 @@ use axum::extract::State as Extract;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use polars::prelude::DataFrame;
-use serde_json::json;
+use serde_json::{json, Map, Value as Json};
 
 use crate::api_error::{ApiError, Reason};
 use crate::loaded::Loaded;
+use crate::metrics::Metrics;
 use crate::records;
 use crate::response::{json_response, predictions, text_response};
 use crate::state::Shared;
@@ -19,6 +20,9 @@ use crate::state::Shared;
 /// a connection closed with unread bytes is reset, and the client may never see the
 /// answer. Past this the connection is closed anyway.
 const DRAIN: usize = 16 << 20;
+
+/// The most records a request may hold to be scored on the async thread that read it.
+const INLINE_RECORDS: usize = 16;
 
 /// Reads the body up to the limit; over it is a 413 naming the limit.
 pub async fn body_bytes(body: Body, limit: usize) -> Result<Bytes, ApiError> {
@@ -47,27 +51,49 @@ pub async fn score(
     rows: DataFrame,
 ) -> Result<DataFrame, ApiError> {
     let state = state.clone();
-    let task = tokio::task::spawn_blocking(move || {
-        let scored = aimass_stdlib::bundle::score(&model.bundle, &rows, model.threshold);
-        if scored.is_ok() {
-            model.count_drift(&rows);
-        }
-        scored.inspect(|s| {
-            state
-                .metrics
-                .scored(s.height(), probabilities(&model, s).into_iter());
-        })
-    });
-    match task.await {
-        Ok(Ok(scored)) => Ok(scored),
-        Ok(Err(e)) => Err(unscorable(&e.message)),
-        Err(_) => Err(ApiError::new(
-            Reason::UnscorableRecord,
-            "body",
-            "scoring these records failed inside aimass (a bug: please report it)",
-            "records the model can score",
-        )),
+    let task = tokio::task::spawn_blocking(move || score_frame(&state.metrics, &model, &rows));
+    task.await.unwrap_or_else(|_| Err(internal()))
+}
+
+/// [`score`]'s work: the frame path.
+pub fn score_frame(
+    metrics: &Metrics,
+    model: &Loaded,
+    rows: &DataFrame,
+) -> Result<DataFrame, ApiError> {
+    let scored = aimass_stdlib::bundle::score(&model.bundle, rows, model.threshold)
+        .map_err(|e| unscorable(&e.message))?;
+    model.count_drift(rows);
+    metrics.scored(scored.height(), probabilities(model, &scored).into_iter());
+    Ok(scored)
+}
+
+/// The predictions for parsed records: by rows when the model and records allow (see
+/// `rows`), else by a frame. Counts rows, probabilities and drift either way.
+pub fn predict_records(
+    metrics: &Metrics,
+    model: &Loaded,
+    recs: &[Map<String, Json>],
+) -> Result<Vec<Json>, ApiError> {
+    if let Some(scored) = model
+        .rows
+        .as_ref()
+        .and_then(|scorer| crate::rows::score(model, scorer, recs))
+    {
+        metrics.scored(scored.predictions.len(), scored.probabilities.into_iter());
+        return Ok(scored.predictions);
     }
+    let rows = records::to_frame(&model.fields, recs)?;
+    Ok(predictions(&score_frame(metrics, model, &rows)?))
+}
+
+fn internal() -> ApiError {
+    ApiError::new(
+        Reason::UnscorableRecord,
+        "body",
+        "scoring these records failed inside aimass (a bug: please report it)",
+        "records the model can score",
+    )
 }
 
 /// A scoring error, with the column it names as the field when there is one.
@@ -128,14 +154,22 @@ async fn predict_inner(state: &Shared, body: Body) -> Result<Response, ApiError>
     let bytes = body_bytes(body, state.limits.max_body).await?;
     let model = state.model.load_full();
     let recs = records::parse(&bytes, state.limits.max_records)?;
-    let rows = records::to_frame(&model.fields, &recs)?;
-    let scored = score(state, model.clone(), rows).await?;
+    // A few records by rows take microseconds: cheaper on this thread than a hop to the
+    // blocking pool. Larger batches, or a model that may be slow, go there.
+    let predicted = if recs.len() <= INLINE_RECORDS && model.rows.is_some() {
+        predict_records(&state.metrics, &model, &recs)?
+    } else {
+        let (state, model) = (state.clone(), model.clone());
+        tokio::task::spawn_blocking(move || predict_records(&state.metrics, &model, &recs))
+            .await
+            .unwrap_or_else(|_| Err(internal()))?
+    };
     Ok(json_response(
         StatusCode::OK,
         &json!({
             "model": model.name(),
             "version": model.version(),
-            "predictions": predictions(&scored),
+            "predictions": predicted,
         }),
     ))
 }

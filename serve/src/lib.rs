@@ -14,7 +14,9 @@ mod process;
 mod records;
 mod reload;
 mod response;
+mod rows;
 mod schema;
+pub mod scoring;
 mod server;
 mod state;
 

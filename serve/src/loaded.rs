@@ -8,8 +8,9 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use aimass_engine::StageError;
-use aimass_stdlib::bundle::{self, Bundle};
+use aimass_stdlib::bundle::{self, Bundle, RowScorer};
 use aimass_stdlib::data::dtype::ColType;
+use aimass_stdlib::data::row::Cell;
 use aimass_stdlib::data::{Recipe, Step};
 use aimass_stdlib::drift::{bin_column, ColumnProfile, Counts, Profile};
 use polars::prelude::{Column, DataFrame};
@@ -77,6 +78,11 @@ pub struct Loaded {
     /// The manifest as served by `/model`.
     pub manifest_json: serde_json::Value,
     pub threshold: f64,
+    /// The model made ready to score records without a frame, when its recipe allows
+    /// (see `rows`).
+    pub rows: Option<RowScorer>,
+    /// Per drift counter, the field it counts.
+    drift_fields: Vec<Option<usize>>,
 }
 
 impl Loaded {
@@ -90,11 +96,18 @@ impl Loaded {
                 .code("aimass::serve::internal")
         })?;
         let fields = fields(&bundle, profile.as_ref());
+        let drift: Vec<FeatureCounts> = profile
+            .iter()
+            .flat_map(|p| p.columns.iter().cloned().map(FeatureCounts::new))
+            .collect();
+        let drift_fields = drift
+            .iter()
+            .map(|d| fields.iter().position(|f| f.name == d.profile.name))
+            .collect();
         let mut loaded = Loaded {
-            drift: profile
-                .iter()
-                .flat_map(|p| p.columns.iter().cloned().map(FeatureCounts::new))
-                .collect(),
+            rows: RowScorer::compile(&bundle.model),
+            drift_fields,
+            drift,
             bundle,
             profile,
             fields,
@@ -118,6 +131,15 @@ impl Loaded {
         for f in &self.drift {
             if let Ok(col) = rows.column(&f.profile.name) {
                 f.add(&bin_column(&f.profile, col));
+            }
+        }
+    }
+
+    /// As [`Loaded::count_drift`], for the row path's cells (one list per field).
+    pub fn count_drift_cells(&self, columns: &[Vec<Cell>]) {
+        for (f, at) in self.drift.iter().zip(&self.drift_fields) {
+            if let Some(cells) = at.and_then(|i| columns.get(i)) {
+                f.add(&crate::rows::counts(&f.profile, cells));
             }
         }
     }

@@ -263,7 +263,7 @@ pub fn column(f: &Field, values: &[&Json]) -> Result<Column, ApiError> {
 }
 
 /// A value as the level an encoder compares (text as is, numbers and booleans printed).
-fn level_of(v: &Json) -> Option<String> {
+pub(crate) fn level_of(v: &Json) -> Option<String> {
     match v {
         Json::String(s) => Some(s.clone()),
         Json::Number(n) => Some(n.to_string()),

@@ -25,6 +25,11 @@ pub fn text_response(status: StatusCode, content_type: &'static str, text: Strin
     r
 }
 
+/// A float as JSON, as [`cell`] writes one: a non-finite value is `null`.
+pub fn number(x: f64) -> Json {
+    serde_json::Number::from_f64(x).map_or(Json::Null, Json::Number)
+}
+
 /// A cell as JSON: numbers, text, booleans; a non-finite float is `null`.
 pub fn cell(v: AnyValue<'_>) -> Json {
     match v {
@@ -32,7 +37,7 @@ pub fn cell(v: AnyValue<'_>) -> Json {
         AnyValue::Boolean(b) => Json::Bool(b),
         AnyValue::String(s) => Json::String(s.to_string()),
         AnyValue::StringOwned(s) => Json::String(s.to_string()),
-        AnyValue::Float64(x) => serde_json::Number::from_f64(x).map_or(Json::Null, Json::Number),
+        AnyValue::Float64(x) => number(x),
         AnyValue::Float32(x) => {
             serde_json::Number::from_f64(f64::from(x)).map_or(Json::Null, Json::Number)
         }

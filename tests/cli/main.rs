@@ -16,6 +16,7 @@ mod gbdt;
 mod guide;
 mod harness;
 mod http;
+mod interrupt;
 mod mlp;
 mod plugins;
 mod png;

@@ -27,6 +27,7 @@ mod prune;
 mod ranking;
 mod rows;
 mod score;
+mod score_rows;
 pub mod write;
 
 pub use list::{campaign_list, ListOptions};
@@ -40,6 +41,7 @@ pub use prune::prune;
 pub use ranking::{rank_rows, ranking_column, Top};
 pub use rows::read_rows;
 pub use score::{model_inputs, score, score_model};
+pub use score_rows::RowScorer;
 pub use write::{write, write_with, Written};
 
 /// The diagnostic codes of this module.

@@ -128,6 +128,21 @@ pub fn ordinal(
     Ok(df)
 }
 
+/// The columns one-hot encoding `column` makes: `column=level` per level, then one
+/// `column=other` (or `column=(other)`, when a level is called "other") for the rare levels.
+pub fn one_hot_names(column: &str, levels: &[String], other: &[String]) -> Vec<String> {
+    let mut names: Vec<String> = levels.iter().map(|l| format!("{column}={l}")).collect();
+    if !other.is_empty() {
+        let bucket = if levels.iter().any(|l| l == "other") {
+            "(other)"
+        } else {
+            "other"
+        };
+        names.push(format!("{column}={bucket}"));
+    }
+    names
+}
+
 /// Replaces `column` by its one-hot columns (Boolean), in its place. Bits rather than
 /// Float64 make these columns a 64th the size, and storing frames is much of a run's cost.
 pub fn one_hot(
@@ -142,15 +157,7 @@ pub fn one_hot(
     };
     let ca = as_str(get(&df, column)?)?;
     let n = ca.len();
-    let mut names: Vec<String> = levels.iter().map(|l| format!("{column}={l}")).collect();
-    if !other.is_empty() {
-        let bucket = if levels.iter().any(|l| l == "other") {
-            "(other)"
-        } else {
-            "other"
-        };
-        names.push(format!("{column}={bucket}"));
-    }
+    let names = one_hot_names(column, levels, other);
     if let Some(clash) = names.iter().find(|c| df.get_column_index(c).is_some()) {
         return Err(StageError::new(format!(
             "one_hot of `{column}` would make a column `{clash}`, which exists already"

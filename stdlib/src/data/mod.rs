@@ -31,6 +31,7 @@ pub mod recipe;
 mod recipe_inputs;
 pub mod resample;
 pub mod reshape;
+pub mod row;
 pub mod rows;
 pub mod scale;
 pub mod spec;

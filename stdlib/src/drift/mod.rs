@@ -13,7 +13,7 @@ mod profile;
 mod psi;
 mod report;
 
-pub use counts::{bin_column, Counts};
+pub use counts::{bin_column, numeric_bin, Counts};
 pub use profile::{Bins, ColumnProfile, Profile, MAX_LEVELS, NUMERIC_BINS, PROFILE_FORMAT};
 pub use psi::{psi, EPSILON};
 pub use report::{compare, FeatureDrift, Thresholds, Verdict};
