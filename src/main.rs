@@ -7,6 +7,7 @@ mod cli;
 mod commands;
 mod diagnostics;
 mod duration;
+mod interrupt;
 mod load;
 mod progress;
 mod report;

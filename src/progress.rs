@@ -107,4 +107,22 @@ impl EventSink for Progress {
             }
         }
     }
+
+    fn interrupted(&mut self, running: usize) {
+        let text = if running == 0 {
+            "interrupted: stopping".to_string()
+        } else {
+            format!(
+                "interrupted: letting {running} running stage{} finish, so {} cached; press Ctrl-C again to abandon {}",
+                if running == 1 { "" } else { "s" },
+                if running == 1 { "its result is" } else { "their results are" },
+                if running == 1 { "it" } else { "them" },
+            )
+        };
+        // Said even with --quiet: whoever sent the signal should see it was taken.
+        match self {
+            Progress::Quiet | Progress::Plain => eprintln!("{text}"),
+            Progress::Live { bar, .. } => bar.println(text),
+        }
+    }
 }

@@ -12,10 +12,11 @@ use crate::progress::{seconds, Progress};
 use crate::{diagnostics, load};
 
 pub fn run(args: &RunArgs) -> i32 {
-    let (workflow, opts) = match load::for_run(args) {
+    let (workflow, mut opts) = match load::for_run(args) {
         Ok(w) => w,
         Err(code) => return code,
     };
+    opts.stop = crate::interrupt::install();
     let mut progress = Progress::new(args.quiet || args.format == OutputFormat::Json);
     let outcome = run::run(&workflow, &opts, &mut progress);
     progress.finish();
@@ -31,7 +32,13 @@ pub fn run(args: &RunArgs) -> i32 {
 
     let cache = Cache::new(&opts.cache_dir);
     let (metrics, notes) = collect_metrics(&cache, &outcome);
-    let code = if outcome.success() { 0 } else { 1 };
+    let code = if outcome.record.interrupted {
+        crate::interrupt::EXIT_INTERRUPTED
+    } else if outcome.success() {
+        0
+    } else {
+        1
+    };
     match args.format {
         OutputFormat::Json => println!("{}", summary_json(&outcome, &metrics, code)),
         OutputFormat::Text => {
@@ -111,7 +118,7 @@ fn print_summary(outcome: &RunOutcome, metrics: &BTreeMap<String, Json>) {
         "stage", "kind", "status", "time"
     );
     for s in stages {
-        let time = if s.cached || s.status == "skipped" {
+        let time = if s.cached || s.status == "skipped" || s.status == "interrupted" {
             "-".to_string()
         } else {
             seconds(std::time::Duration::from_secs_f64(s.wall_ms / 1000.0))
@@ -120,8 +127,14 @@ fn print_summary(outcome: &RunOutcome, metrics: &BTreeMap<String, Json>) {
     }
     let ran = stages.iter().filter(|s| s.status == "done").count();
     let cached = stages.iter().filter(|s| s.cached).count();
+    let interrupted = stages.iter().filter(|s| s.status == "interrupted").count();
+    let interrupted = if outcome.record.interrupted {
+        format!(", {interrupted} interrupted")
+    } else {
+        String::new()
+    };
     println!(
-        "{} stages: {ran} ran, {cached} cached, {} failed, {} skipped in {}",
+        "{} stages: {ran} ran, {cached} cached, {} failed, {} skipped{interrupted} in {}",
         stages.len(),
         stages.iter().filter(|s| s.status == "failed").count(),
         stages.iter().filter(|s| s.status == "skipped").count(),

@@ -24,6 +24,7 @@ mod report;
 mod run;
 mod score;
 mod serve;
+mod serve_rows;
 mod serve_support;
 mod show;
 mod sql;

@@ -16,6 +16,8 @@ pub enum StageStatus {
     Failed,
     /// Not run because a stage it needs failed, or the run stopped after a failure.
     Skipped,
+    /// Not run because the run was interrupted before it could start.
+    Interrupted,
 }
 
 impl StageStatus {
@@ -27,6 +29,7 @@ impl StageStatus {
             StageStatus::Done => "done",
             StageStatus::Failed => "failed",
             StageStatus::Skipped => "skipped",
+            StageStatus::Interrupted => "interrupted",
         }
     }
 }
@@ -43,6 +46,10 @@ pub struct Event<'a> {
 
 pub trait EventSink {
     fn event(&mut self, event: Event<'_>);
+
+    /// The run was asked to stop while `running` stages were still running; they are
+    /// let finish (so their results are cached) before the run returns.
+    fn interrupted(&mut self, _running: usize) {}
 }
 
 /// Discards events (tests, `--quiet`).

@@ -1,6 +1,7 @@
 //! What `aimass run` and `aimass plan` are asked to do.
 
 use std::path::PathBuf;
+use std::sync::atomic::AtomicBool;
 
 #[derive(Clone, Debug)]
 pub struct RunOptions {
@@ -16,6 +17,9 @@ pub struct RunOptions {
     pub jobs: usize,
     /// After a failure, finish the branches that do not depend on it.
     pub keep_going: bool,
+    /// Set (by a signal handler, say) to stop the run: nothing new starts, running stages
+    /// finish and are cached, the rest are recorded as interrupted.
+    pub stop: Option<&'static AtomicBool>,
 }
 
 impl RunOptions {
@@ -30,6 +34,7 @@ impl RunOptions {
                 .map(|n| n.get())
                 .unwrap_or(1),
             keep_going: false,
+            stop: None,
         }
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 pub struct StageRecord {
     pub name: String,
     pub kind: String,
-    /// cached | done | failed | skipped
+    /// cached | done | failed | skipped | interrupted
     pub status: String,
     pub cached: bool,
     pub key: Option<String>,
@@ -38,6 +38,10 @@ pub struct RunRecord {
     pub wall_ms: f64,
     pub jobs: usize,
     pub success: bool,
+    /// The run was stopped (SIGINT, SIGTERM) before every stage could run. Written only
+    /// when true, so records of complete runs are unchanged.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
     pub stages: Vec<StageRecord>,
 }
 

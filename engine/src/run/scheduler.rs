@@ -92,9 +92,14 @@ pub struct RunOutcome {
 
 impl RunOutcome {
     pub fn success(&self) -> bool {
-        self.failures.is_empty() && self.record.stages.iter().all(|s| s.status != "skipped")
+        self.failures.is_empty()
+            && !self.record.interrupted
+            && self.record.stages.iter().all(|s| s.status != "skipped")
     }
 }
+
+/// How often a waiting coordinator looks at [`RunOptions::stop`].
+const STOP_POLL: Duration = Duration::from_millis(50);
 
 #[derive(Clone)]
 enum State {
@@ -114,7 +119,8 @@ pub fn run(wf: &Workflow, opts: &RunOptions, sink: &mut dyn EventSink) -> RunOut
     let selected = selection(wf, opts.only.as_deref());
     let mut sched = Scheduler::new(wf, opts, selected, started);
     std::thread::scope(|scope| sched.drive(scope, sink));
-    let success = sched.failures.is_empty();
+    let success = sched.failures.is_empty() && !sched.interrupted;
+    let interrupted = sched.interrupted;
     let stages = wf
         .order
         .iter()
@@ -129,6 +135,7 @@ pub fn run(wf: &Workflow, opts: &RunOptions, sink: &mut dyn EventSink) -> RunOut
             wall_ms: started.elapsed().as_secs_f64() * 1000.0,
             jobs: opts.jobs,
             success,
+            interrupted,
             stages,
         },
         failures: sched.failures,
@@ -174,6 +181,8 @@ struct Scheduler<'a> {
     queued: BTreeSet<NodeIndex>,
     running: usize,
     stopped: bool,
+    /// [`RunOptions::stop`] was seen set: what did not start is `interrupted`.
+    interrupted: bool,
     /// When the run started: stage start and end offsets are relative to it.
     t0: Instant,
     /// When each started stage was handed its thread.
@@ -208,6 +217,7 @@ impl<'a> Scheduler<'a> {
             queued: BTreeSet::new(),
             running: 0,
             stopped: false,
+            interrupted: false,
             t0,
             started_at: BTreeMap::new(),
         };
@@ -253,6 +263,7 @@ impl<'a> Scheduler<'a> {
         let (tx, rx) = mpsc::channel::<JobDone>();
         let slots = self.opts.jobs.max(1);
         loop {
+            self.check_stop(sink);
             // Start ready stages while a slot is free; a cache hit takes no slot, so the
             // loop goes on with what it made ready.
             while self.running < slots {
@@ -280,7 +291,14 @@ impl<'a> Scheduler<'a> {
             if self.running == 0 {
                 break;
             }
-            let Ok(done) = rx.recv() else { break };
+            let done = loop {
+                match rx.recv_timeout(STOP_POLL) {
+                    Ok(done) => break Some(done),
+                    Err(mpsc::RecvTimeoutError::Timeout) => self.check_stop(sink),
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break None,
+                }
+            };
+            let Some(done) = done else { break };
             self.running -= 1;
             self.finish(done, sink);
         }
@@ -293,6 +311,19 @@ impl<'a> Scheduler<'a> {
             .collect();
         for n in left {
             self.skip(n, sink);
+        }
+    }
+
+    /// Stops scheduling once [`RunOptions::stop`] is set, telling the sink once.
+    fn check_stop(&mut self, sink: &mut dyn EventSink) {
+        let asked = self
+            .opts
+            .stop
+            .is_some_and(|s| s.load(std::sync::atomic::Ordering::SeqCst));
+        if asked && !self.interrupted {
+            self.interrupted = true;
+            self.stopped = true;
+            sink.interrupted(self.running);
         }
     }
 
@@ -547,9 +578,16 @@ impl<'a> Scheduler<'a> {
 
     fn skip(&mut self, n: NodeIndex, sink: &mut dyn EventSink) {
         self.state.insert(n, State::Skipped);
+        // After an interruption, a stage nothing stopped but the interruption was not
+        // skipped for a failure: it was interrupted.
+        let (word, status) = if self.interrupted && !self.below_failure(n) {
+            ("interrupted", StageStatus::Interrupted)
+        } else {
+            ("skipped", StageStatus::Skipped)
+        };
         self.record(
             n,
-            "skipped",
+            word,
             false,
             None,
             BTreeMap::new(),
@@ -558,7 +596,27 @@ impl<'a> Scheduler<'a> {
             0,
             None,
         );
-        self.emit(sink, n, StageStatus::Skipped, Duration::ZERO);
+        self.emit(sink, n, status, Duration::ZERO);
+    }
+
+    /// Whether a stage `n` reads (directly or not) failed or was skipped for a failure.
+    fn below_failure(&self, n: NodeIndex) -> bool {
+        let mut stack: Vec<NodeIndex> = self
+            .wf
+            .graph
+            .neighbors_directed(n, Direction::Incoming)
+            .collect();
+        let mut seen = BTreeSet::new();
+        while let Some(m) = stack.pop() {
+            if !seen.insert(m) {
+                continue;
+            }
+            if matches!(self.state.get(&m), Some(State::Failed)) {
+                return true;
+            }
+            stack.extend(self.wf.graph.neighbors_directed(m, Direction::Incoming));
+        }
+        false
     }
 
     #[allow(clippy::too_many_arguments)]
