@@ -193,7 +193,8 @@ pub struct PluginArgs {
     /// Run every plugin call in a child process: a plugin that crashes fails only its stage.
     #[arg(long, env = "AIMASS_ISOLATE_PLUGINS")]
     pub isolate_plugins: bool,
-    /// Fail a plugin call that has not returned after this long: 30s, 5m, 500ms.
+    /// Fail a stage that has not finished after this long (30s, 5m, 500ms), and a plugin
+    /// call that has not returned: the run goes on without it, and exits 1.
     #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
     pub stage_timeout: Option<std::time::Duration>,
     /// Let the pipeline write outside its own directory (an absolute or `../` deploy `to`,

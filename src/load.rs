@@ -126,6 +126,7 @@ pub fn run_options(
     }
     opts.force = args.force;
     opts.keep_going = args.keep_going;
+    opts.stage_timeout = args.plugins.stage_timeout;
     Ok(opts)
 }
 

@@ -17,6 +17,7 @@ use crate::param::Params;
 use crate::signature::ArtifactType;
 use crate::stage::StageKind;
 
+#[derive(Clone)]
 pub struct StageNode {
     pub name: String,
     pub kind: Arc<dyn StageKind>,
@@ -43,6 +44,7 @@ pub struct EdgeInfo {
 
 /// Sealed: only the checker makes one, and nothing changes it afterwards (the scheduler
 /// relies on what was checked), so its parts are read through the accessors below.
+#[derive(Clone)]
 pub struct Workflow {
     pub(crate) name: String,
     /// The file the workflow was read from, for diagnostics at run time.

@@ -28,4 +28,5 @@ mod serve_rows;
 mod serve_support;
 mod show;
 mod sql;
+mod timeout;
 mod tune;

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 #[derive(Clone, Debug)]
 pub struct RunOptions {
@@ -20,6 +21,9 @@ pub struct RunOptions {
     /// Set (by a signal handler, say) to stop the run: nothing new starts, running stages
     /// finish and are cached, the rest are recorded as interrupted.
     pub stop: Option<&'static AtomicBool>,
+    /// A stage still running after this long fails, and the run goes on without it
+    /// (`--stage-timeout`).
+    pub stage_timeout: Option<Duration>,
 }
 
 impl RunOptions {
@@ -35,6 +39,7 @@ impl RunOptions {
                 .unwrap_or(1),
             keep_going: false,
             stop: None,
+            stage_timeout: None,
         }
     }
 }

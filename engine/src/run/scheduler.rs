@@ -4,7 +4,6 @@ use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use std::sync::mpsc;
 use std::sync::Arc;
-use std::thread::Scope;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use miette::{Diagnostic, LabeledSpan, NamedSource};
@@ -98,8 +97,18 @@ impl RunOutcome {
     }
 }
 
-/// How often a waiting coordinator looks at [`RunOptions::stop`].
+/// How often a waiting coordinator looks at [`RunOptions::stop`] and the deadlines.
 const STOP_POLL: Duration = Duration::from_millis(50);
+
+/// The extra time a stage that calls a plugin gets past `--stage-timeout`.
+const PLUGIN_GRACE: Duration = Duration::from_secs(5);
+
+/// What waiting for a job came to.
+enum Waited {
+    Done(Box<JobDone>),
+    TimedOut,
+    Gone,
+}
 
 #[derive(Clone)]
 enum State {
@@ -118,7 +127,7 @@ pub fn run(wf: &Workflow, opts: &RunOptions, sink: &mut dyn EventSink) -> RunOut
         .unwrap_or(0);
     let selected = selection(wf, opts.only.as_deref());
     let mut sched = Scheduler::new(wf, opts, selected, started);
-    std::thread::scope(|scope| sched.drive(scope, sink));
+    sched.drive(sink);
     let success = sched.failures.is_empty() && !sched.interrupted;
     let interrupted = sched.interrupted;
     let stages = wf
@@ -162,6 +171,11 @@ struct Scheduler<'a> {
     wf: &'a Workflow,
     opts: &'a RunOptions,
     cache: Cache,
+    /// The workflow and options as the stage threads own them (see `start`).
+    shared: Arc<Workflow>,
+    shared_opts: Arc<RunOptions>,
+    /// Stages given up on at `--stage-timeout`: their late results are dropped.
+    abandoned: BTreeSet<NodeIndex>,
     selected: BTreeSet<NodeIndex>,
     state: BTreeMap<NodeIndex, State>,
     /// Content hashes of every output produced or found so far.
@@ -203,6 +217,9 @@ impl<'a> Scheduler<'a> {
             wf,
             opts,
             cache: Cache::new(&opts.cache_dir),
+            shared: Arc::new(wf.clone()),
+            shared_opts: Arc::new(opts.clone()),
+            abandoned: BTreeSet::new(),
             state: selected.iter().map(|n| (*n, State::Waiting)).collect(),
             selected,
             hashes: BTreeMap::new(),
@@ -256,10 +273,7 @@ impl<'a> Scheduler<'a> {
         });
     }
 
-    fn drive<'s>(&mut self, scope: &'s Scope<'s, '_>, sink: &mut dyn EventSink)
-    where
-        'a: 's,
-    {
+    fn drive(&mut self, sink: &mut dyn EventSink) {
         let (tx, rx) = mpsc::channel::<JobDone>();
         let slots = self.opts.jobs.max(1);
         loop {
@@ -273,7 +287,7 @@ impl<'a> Scheduler<'a> {
                 if self.stopped {
                     continue;
                 }
-                self.start(n, scope, &tx, sink);
+                self.start(n, &tx, sink);
             }
             if self.stopped {
                 self.ready.clear();
@@ -291,16 +305,31 @@ impl<'a> Scheduler<'a> {
             if self.running == 0 {
                 break;
             }
+            // Wait for a job, watching the stop flag and the deadlines meanwhile.
             let done = loop {
                 match rx.recv_timeout(STOP_POLL) {
-                    Ok(done) => break Some(done),
-                    Err(mpsc::RecvTimeoutError::Timeout) => self.check_stop(sink),
-                    Err(mpsc::RecvTimeoutError::Disconnected) => break None,
+                    Ok(done) => break Waited::Done(Box::new(done)),
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        self.check_stop(sink);
+                        if self.check_deadlines(sink) {
+                            break Waited::TimedOut;
+                        }
+                    }
+                    // The coordinator holds a sender, so this cannot happen; stop waiting.
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break Waited::Gone,
                 }
             };
-            let Some(done) = done else { break };
-            self.running -= 1;
-            self.finish(done, sink);
+            match done {
+                // The late result of a stage given up on: dropped.
+                Waited::Done(done) if self.abandoned.contains(&done.node) => {}
+                Waited::Done(done) => {
+                    self.running -= 1;
+                    self.finish(*done, sink);
+                }
+                // A stage was given up on: its slot is free for what is ready.
+                Waited::TimedOut => {}
+                Waited::Gone => break,
+            }
         }
         // Whatever never got to run was skipped (after a failure, or below one).
         let left: Vec<NodeIndex> = self
@@ -312,6 +341,59 @@ impl<'a> Scheduler<'a> {
         for n in left {
             self.skip(n, sink);
         }
+    }
+
+    /// Fails every running stage past `--stage-timeout` and stops waiting for it; true if
+    /// any was. A stage that loads a plugin gets a few seconds more, so that the plugin
+    /// host's own deadline (which can kill an isolated plugin's process) goes first.
+    fn check_deadlines(&mut self, sink: &mut dyn EventSink) -> bool {
+        let Some(limit) = self.opts.stage_timeout else {
+            return false;
+        };
+        let late: Vec<NodeIndex> = self
+            .started_at
+            .iter()
+            .filter(|(n, _)| matches!(self.state.get(n), Some(State::Running)))
+            .filter(|(n, _)| !self.abandoned.contains(n))
+            .filter(|(n, at)| {
+                let node = &self.wf.graph[**n];
+                let grace = if node.kind.plugins(&node.params).is_empty() {
+                    Duration::ZERO
+                } else {
+                    PLUGIN_GRACE
+                };
+                at.elapsed() > limit + grace
+            })
+            .map(|(n, _)| *n)
+            .collect();
+        for &n in &late {
+            self.abandoned.insert(n);
+            self.running -= 1;
+            let wall = self
+                .started_at
+                .get(&n)
+                .map(|t| t.elapsed())
+                .unwrap_or_default();
+            let error = StageError::new(format!(
+                "the stage did not finish within {} (--stage-timeout), so aimass stopped waiting for it",
+                aimass_dsl::duration::Duration::from_millis(u64::try_from(limit.as_millis()).unwrap_or(u64::MAX))
+            ))
+            .code("aimass::stage::timeout")
+            .help("raise --stage-timeout, or make the stage cheaper (a smaller search, fewer rows)");
+            self.record(
+                n,
+                "failed",
+                false,
+                None,
+                BTreeMap::new(),
+                wall,
+                Duration::ZERO,
+                0,
+                Some(error.message.clone()),
+            );
+            self.fail(n, error, sink);
+        }
+        !late.is_empty()
     }
 
     /// Stops scheduling once [`RunOptions::stop`] is set, telling the sink once.
@@ -328,15 +410,7 @@ impl<'a> Scheduler<'a> {
     }
 
     /// Decides a ready stage: cached, or started on a thread of its own.
-    fn start<'s>(
-        &mut self,
-        n: NodeIndex,
-        scope: &'s Scope<'s, '_>,
-        tx: &mpsc::Sender<JobDone>,
-        sink: &mut dyn EventSink,
-    ) where
-        'a: 's,
-    {
+    fn start(&mut self, n: NodeIndex, tx: &mpsc::Sender<JobDone>, sink: &mut dyn EventSink) {
         let wf = self.wf;
         let node = &wf.graph[n];
         let hasher = FileHasher::new(&self.cache);
@@ -376,11 +450,13 @@ impl<'a> Scheduler<'a> {
         let inputs = self.input_sources(n);
         let tx = tx.clone();
         let cache = self.cache.clone();
-        let opts = self.opts;
+        let (shared, opts) = (Arc::clone(&self.shared), Arc::clone(&self.shared_opts));
+        // Not a scoped thread: a stage past `--stage-timeout` is left running while the run
+        // goes on and ends without it (a thread cannot be killed; its result is dropped).
         let spawned = std::thread::Builder::new()
             .name(format!("stage {}", node.name))
-            .spawn_scoped(scope, move || {
-                let _ = tx.send(run_stage(wf, n, inputs, record, &cache, opts));
+            .spawn(move || {
+                let _ = tx.send(run_stage(&shared, n, inputs, record, &cache, &opts));
             });
         if let Err(e) = spawned {
             let err = StageError::new(format!("cannot start a thread for the stage: {e}"));
