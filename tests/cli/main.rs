@@ -11,6 +11,7 @@ mod deploy;
 mod determinism;
 mod drift;
 mod editors;
+mod faults;
 mod fmt;
 mod gbdt;
 mod guide;

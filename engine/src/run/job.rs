@@ -194,11 +194,15 @@ fn execute(
             )));
         }
     }
+    // The entry is written after its objects, each under a temporary name renamed into
+    // place: a full disk or a read-only directory leaves no half entry behind.
     let entry = cache.store(record, &encoded).map_err(|e| {
         StageError::new(format!(
             "cannot write to the cache at {}: {e}",
             cache.root().display()
         ))
+        .code("aimass::cache::unwritable")
+        .help("free some space or make the directory writable, or put the cache elsewhere with --cache-dir (or AIMASS_CACHE_DIR)")
     })?;
     Ok((entry, arts))
 }
