@@ -88,6 +88,36 @@ stage after: emit { inputs = [read] }
 }
 
 #[test]
+fn a_source_file_that_changes_while_the_stage_reads_it_fails_the_stage_and_caches_nothing() {
+    let h = Harness::new();
+    let opts = h.opts();
+    std::fs::write(h.dir.path().join("in.txt"), "one").unwrap();
+    let text = r#"
+pipeline "t" { }
+stage read: emit { file = "in.txt", append = "+" }
+"#;
+    let o = h.run(text, &opts);
+    assert!(!o.success());
+    assert_eq!(status_of(&o, "read"), "failed");
+    let e = &o.failures[0].error;
+    assert_eq!(e.code, "aimass::run::source_changed");
+    assert!(
+        e.message
+            .contains("`in.txt` changed while the stage was reading it"),
+        "{}",
+        e.message
+    );
+    // Nothing was cached under the old content's key: a run on the settled file runs the
+    // stage again (and here changes it again, so fails again, never mixing the two).
+    let again = h.run(text, &opts);
+    assert_eq!(status_of(&again, "read"), "failed");
+    // Without the writer, the same file reads cleanly and is then cached.
+    let calm = "pipeline \"t\" { }\nstage read: emit { file = \"in.txt\" }\n";
+    assert!(h.run(calm, &opts).success());
+    assert_eq!(status_of(&h.run(calm, &opts), "read"), "cached");
+}
+
+#[test]
 fn identical_upstream_output_leaves_dependents_cached() {
     let h = Harness::new();
     let opts = h.opts();

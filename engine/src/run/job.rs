@@ -16,7 +16,7 @@ use petgraph::graph::NodeIndex;
 use petgraph::Direction;
 
 use crate::artifact::Artifact;
-use crate::cache::{encode, Cache, Entry, KeyRecord, OutputRecord};
+use crate::cache::{encode, Cache, Entry, FileHasher, KeyRecord, OutputRecord};
 use crate::graph::Workflow;
 use crate::stage::{Outputs, RunContext, StageError};
 
@@ -118,6 +118,39 @@ fn contain_panic(stage: &str, job: impl FnOnce() -> JobResult) -> JobResult {
     }
 }
 
+/// Checks that the stage's source files still hash as they did when its key was made: a
+/// file rewritten while the stage read it would otherwise be cached under the old
+/// content's key, a mix of the two. (The memo makes this a `stat` when nothing changed.)
+fn unchanged_sources(
+    wf: &Workflow,
+    n: NodeIndex,
+    record: &KeyRecord,
+    cache: &Cache,
+    opts: &RunOptions,
+) -> Result<(), StageError> {
+    if record.sources.is_empty() {
+        return Ok(());
+    }
+    let node = &wf.graph[n];
+    let hasher = FileHasher::new(cache);
+    for path in node.kind.source_files(&node.params, &opts.project_dir)? {
+        let shown = path.strip_prefix(&opts.project_dir).unwrap_or(&path);
+        let shown = shown.to_string_lossy().to_string();
+        let Some(before) = record.sources.get(&shown) else {
+            continue;
+        };
+        let now = hasher.hash(&path).ok();
+        if now.as_ref() != Some(before) {
+            return Err(StageError::new(format!(
+                "`{shown}` changed while the stage was reading it, so what it read may be neither the old file nor the new one; nothing was cached"
+            ))
+            .code("aimass::run::source_changed")
+            .help("run again once the file is no longer being written (write it elsewhere and move it into place, so readers see it whole)"));
+        }
+    }
+    Ok(())
+}
+
 /// Runs one stage: load inputs, run, check and store outputs.
 fn execute(
     wf: &Workflow,
@@ -150,6 +183,7 @@ fn execute(
         project_dir: &opts.project_dir,
     };
     let outputs = node.kind.run(&ctx)?;
+    unchanged_sources(wf, n, &record, cache, opts)?;
     let sig = node.kind.signature();
     for (port, art) in &outputs.ports {
         let Some(decl) = sig.output_port(port) else {

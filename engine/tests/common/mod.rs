@@ -17,8 +17,10 @@ use serde_json::json;
 /// When each stage started and ended, to observe overlap.
 pub type Timeline = Arc<Mutex<Vec<(String, Instant, Instant)>>>;
 
-/// `emit { value = N, noise = M, sleep_ms = T, file = "x" }`: outputs `{ "value": N }` (plus
-/// the file's text if given), after sleeping. `noise` changes the key but not the output.
+/// `emit { value = N, noise = M, sleep_ms = T, file = "x", append = "y" }`: outputs
+/// `{ "value": N }` (plus the file's text if given), after sleeping. `noise` changes the key
+/// but not the output. `append` adds text to the file just after reading it: another
+/// process writing the file while the stage reads it.
 pub struct Emit {
     sig: Signature,
     timeline: Timeline,
@@ -50,6 +52,10 @@ impl StageKind for Emit {
                 .map_err(|e| StageError::new(e.to_string()))?,
             None => String::new(),
         };
+        if let (Some(f), Some(more)) = (ctx.params.str("file"), ctx.params.str("append")) {
+            let path = ctx.project_dir.join(f);
+            std::fs::write(&path, format!("{file}{more}")).unwrap();
+        }
         let mut total = ctx.params.int("value").unwrap_or(0);
         for a in ctx.inputs_of("inputs") {
             total += a
@@ -200,6 +206,11 @@ pub fn registry(timeline: &Timeline) -> Registry {
             "sleep",
         ))
         .param(ParamSig::optional("file", Ty::Str, "a file to read"))
+        .param(ParamSig::optional(
+            "append",
+            Ty::Str,
+            "text added to the file after reading it",
+        ))
         .param(ParamSig::optional(
             "inputs",
             Ty::list(Ty::Input(ArtifactType::Metrics)),
