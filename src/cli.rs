@@ -96,6 +96,16 @@ pub enum Command {
         #[arg(long = "plugin", value_name = "PATH")]
         plugins: Vec<PathBuf>,
     },
+    /// Print a JSON Schema of the YAML form, for editors: the built-in stage kinds, plus a
+    /// pipeline's plugins and `--plugin` libraries.
+    Schema {
+        /// Also describe the plugin stages this pipeline declares.
+        #[arg(long, value_name = "FILE")]
+        pipeline: Option<PathBuf>,
+        /// Also describe the stages of this plugin library (repeatable).
+        #[arg(long = "plugin", value_name = "PATH")]
+        plugins: Vec<PathBuf>,
+    },
     /// Inspect stage plugin libraries.
     Plugins {
         #[command(subcommand)]

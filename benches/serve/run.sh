@@ -6,6 +6,9 @@
 # open-loop generator that measures from the time each request was due.
 #
 #   benches/serve/run.sh [SECONDS] [CONNECTIONS]
+#
+# AIMASS_BIN=path/to/aimass serves with another build (a before/after pair; the pipelines
+# are still run by the build from this tree).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-30}"
@@ -15,6 +18,7 @@ cargo build --release -q -p aimass --bin aimass
 cargo bench -q -p aimass-serve --bench serve_load --no-run
 load=$(ls -t "$target"/release/deps/serve_load-* | grep -v '\.d$' | head -1)
 aimass="$target/release/aimass"
+server="${AIMASS_BIN:-$aimass}"
 
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -43,7 +47,7 @@ PY
 
 for bundle in tuned boosted; do
     port=$((18080 + RANDOM % 1000))
-    "$aimass" serve "$work/models/$bundle" --addr "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
+    "$server" serve "$work/models/$bundle" --addr "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
     pid=$!
     for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/ready" > /dev/null && break; sleep 0.1; done
     curl -sf "http://127.0.0.1:$port/predict" -d @"$work/record.json" > /dev/null

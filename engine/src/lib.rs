@@ -12,6 +12,7 @@ pub mod graph;
 pub mod param;
 pub mod registry;
 pub mod run;
+pub mod schema;
 pub mod signature;
 pub mod stage;
 mod suggest;

@@ -80,6 +80,7 @@ pub fn dispatch(cli: Cli) -> i32 {
             pipeline,
             plugins,
         } => stages::run(kind.as_deref(), pipeline.as_deref(), &plugins),
+        Command::Schema { pipeline, plugins } => stages::schema(pipeline.as_deref(), &plugins),
         Command::Plugins { command } => plugins::run(command),
         Command::PluginHost { request, response } => {
             aimass_plugin_host::isolate::serve::serve(&request, &response)

@@ -30,6 +30,25 @@ fn registry(pipeline: Option<&Path>, plugins: &[PathBuf]) -> Result<aimass_engin
     Ok(load::registry_with(&all))
 }
 
+/// `aimass schema`: the YAML form's JSON Schema for the same kinds `stages` lists.
+pub fn schema(pipeline: Option<&Path>, plugins: &[PathBuf]) -> i32 {
+    let registry = match registry(pipeline, plugins) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let schema = aimass_engine::schema::yaml_schema(&registry);
+    match serde_json::to_string_pretty(&schema) {
+        Ok(text) => {
+            println!("{text}");
+            0
+        }
+        Err(e) => {
+            eprintln!("error: cannot write the schema: {e}");
+            1
+        }
+    }
+}
+
 pub fn run(kind: Option<&str>, pipeline: Option<&Path>, plugins: &[PathBuf]) -> i32 {
     let registry = match registry(pipeline, plugins) {
         Ok(r) => r,

@@ -23,6 +23,7 @@ mod plugins;
 mod png;
 mod report;
 mod run;
+mod schema;
 mod score;
 mod serve;
 mod serve_rows;
