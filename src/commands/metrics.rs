@@ -45,7 +45,11 @@ pub fn run(file: &Path, diff: bool, format: OutputFormat, cache_dir: Option<&Pat
         }
         return 0;
     }
-    let runs = RunRecord::latest(&project.join(".aimass").join("runs"), 200);
+    let runs: Vec<RunRecord> = super::run_records(&project)
+        .into_iter()
+        .take(200)
+        .map(|r| r.record)
+        .collect();
     let keyed: BTreeMap<String, (Option<String>, Json)> = current
         .into_iter()
         .map(|(stage, scores)| {

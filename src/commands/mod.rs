@@ -122,3 +122,15 @@ pub fn metrics_table(metrics: &std::collections::BTreeMap<String, serde_json::Va
     }
     out
 }
+
+/// The project's run records, newest first; each file that is not a readable record is a
+/// warning, then ignored (a damaged record must not hide the others, nor pass unnoticed).
+pub fn run_records(project: &std::path::Path) -> Vec<aimass_engine::run::StoredRun> {
+    let dir = project.join(".aimass").join("runs");
+    aimass_engine::run::StoredRun::list_reporting(&dir, &mut |path, why| {
+        eprintln!(
+            "warning: {} is not a readable run record ({why}); it is ignored",
+            path.display()
+        );
+    })
+}

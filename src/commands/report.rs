@@ -46,7 +46,7 @@ pub fn run(args: &Args) -> i32 {
             .clone()
             .unwrap_or_else(|| project.join(".aimass").join("cache")),
     );
-    let all = StoredRun::list(&project.join(".aimass").join("runs"));
+    let all = super::run_records(&project);
     let pipeline = workflow.name().to_string();
     let mine: Vec<&StoredRun> = all
         .iter()

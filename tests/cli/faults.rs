@@ -154,3 +154,27 @@ fn a_full_disk_under_the_deploy_directory_leaves_no_half_bundle() {
     ]);
     assert_eq!(out.code, 0, "{out:?}");
 }
+
+#[test]
+fn a_corrupt_run_record_is_a_warning_and_the_others_still_count() {
+    let p = telco();
+    for _ in 0..2 {
+        let out = p.run(&["run", "campaign.aim", "--quiet"]);
+        assert_eq!(out.code, 0, "{out:?}");
+    }
+    p.file(".aimass/runs/1-1.json", "{\"pipeline\": \"telco");
+    let out = p.run(&["metrics", "campaign.aim", "--diff"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr.contains("1-1.json is not a readable run record")
+            && out.stderr.contains("it is ignored"),
+        "{out:?}"
+    );
+    assert!(out.stdout.contains("roc_auc"), "{out:?}");
+    let out = p.run(&["report", "campaign.aim", "--output", "r.html"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr.contains("1-1.json is not a readable run record"),
+        "{out:?}"
+    );
+}

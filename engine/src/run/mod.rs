@@ -33,6 +33,7 @@
 
 mod dirty;
 mod effects;
+mod error;
 mod events;
 mod job;
 mod keys;
@@ -45,9 +46,10 @@ mod resources;
 mod scheduler;
 
 pub use dirty::{plan, DirtyReason, PlanLine, PlanStatus};
+pub use error::RunError;
 pub use events::{Event, EventSink, NoEvents, StageStatus};
 pub use lockfile::{LockFile, LockReadError, LockStage};
 pub use options::RunOptions;
 pub use panics::message as panic_message;
 pub use record::{RunRecord, StageRecord, StoredRun};
-pub use scheduler::{run, RunError, RunOutcome};
+pub use scheduler::{run, RunOutcome};

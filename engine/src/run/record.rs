@@ -76,6 +76,15 @@ impl StoredRun {
     /// Every readable record in a runs directory, newest first (by start time, then pid);
     /// files that are not records are passed over.
     pub fn list(runs_dir: &Path) -> Vec<StoredRun> {
+        Self::list_reporting(runs_dir, &mut |_, _| {})
+    }
+
+    /// As [`StoredRun::list`], telling `unreadable` about each `.json` file that is not a
+    /// record (damaged, truncated, from an incompatible version), with why.
+    pub fn list_reporting(
+        runs_dir: &Path,
+        unreadable: &mut dyn FnMut(&Path, String),
+    ) -> Vec<StoredRun> {
         let Ok(rd) = std::fs::read_dir(runs_dir) else {
             return Vec::new();
         };
@@ -98,8 +107,16 @@ impl StoredRun {
             .rev()
             .filter_map(|p| {
                 let id = p.file_stem()?.to_str()?.to_string();
-                let record = serde_json::from_slice(&std::fs::read(p).ok()?).ok()?;
-                Some(StoredRun { id, record })
+                let parsed = std::fs::read(p)
+                    .map_err(|e| e.to_string())
+                    .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()));
+                match parsed {
+                    Ok(record) => Some(StoredRun { id, record }),
+                    Err(why) => {
+                        unreadable(p, why);
+                        None
+                    }
+                }
             })
             .collect()
     }
