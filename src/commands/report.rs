@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use aimass_engine::cache::Cache;
-use aimass_engine::run::{StageRecord, StoredRun};
+use aimass_engine::run::{StageRecord, StageState, StoredRun};
 use aimass_engine::{Artifact, ArtifactType, StageError};
 use aimass_stdlib::estimator::importance::explain;
 use aimass_stdlib::estimator::TrainedModel;
@@ -152,7 +152,8 @@ fn pick(args: &Args, pipeline: &str, all: &[StoredRun], mine: &[&StoredRun]) -> 
 /// What the page shows of one stage: its evaluation, model and trials, read from the cache.
 fn sections(cache: &Cache, stage: &StageRecord) -> Vec<Section> {
     const SHOWN: [&str; 4] = ["evaluate", "model", "tune", "fuse"];
-    if !SHOWN.contains(&stage.kind.as_str()) || !matches!(stage.status.as_str(), "done" | "cached")
+    if !SHOWN.contains(&stage.kind.as_str())
+        || !matches!(stage.status, StageState::Done | StageState::Cached)
     {
         return Vec::new();
     }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use aimass_engine::cache::Cache;
-use aimass_engine::run::{self, LockFile, RunOutcome};
+use aimass_engine::run::{self, LockFile, RunOutcome, StageState};
 use aimass_engine::Artifact;
 use serde_json::{json, Value as Json};
 
@@ -118,16 +118,22 @@ fn print_summary(outcome: &RunOutcome, metrics: &BTreeMap<String, Json>) {
         "stage", "kind", "status", "time"
     );
     for s in stages {
-        let time = if s.cached || s.status == "skipped" || s.status == "interrupted" {
+        let time = if s.cached || s.status.not_run() {
             "-".to_string()
         } else {
             seconds(std::time::Duration::from_secs_f64(s.wall_ms / 1000.0))
         };
         println!("{:w$}  {:k$}  {:8}  {:>9}", s.name, s.kind, s.status, time);
     }
-    let ran = stages.iter().filter(|s| s.status == "done").count();
+    let ran = stages
+        .iter()
+        .filter(|s| s.status == StageState::Done)
+        .count();
     let cached = stages.iter().filter(|s| s.cached).count();
-    let interrupted = stages.iter().filter(|s| s.status == "interrupted").count();
+    let interrupted = stages
+        .iter()
+        .filter(|s| s.status == StageState::Interrupted)
+        .count();
     let interrupted = if outcome.record.interrupted {
         format!(", {interrupted} interrupted")
     } else {
@@ -136,8 +142,14 @@ fn print_summary(outcome: &RunOutcome, metrics: &BTreeMap<String, Json>) {
     println!(
         "{} stages: {ran} ran, {cached} cached, {} failed, {} skipped{interrupted} in {}",
         stages.len(),
-        stages.iter().filter(|s| s.status == "failed").count(),
-        stages.iter().filter(|s| s.status == "skipped").count(),
+        stages
+            .iter()
+            .filter(|s| s.status == StageState::Failed)
+            .count(),
+        stages
+            .iter()
+            .filter(|s| s.status == StageState::Skipped)
+            .count(),
         seconds(std::time::Duration::from_secs_f64(
             outcome.record.wall_ms / 1000.0
         ))

@@ -117,8 +117,8 @@ fn stage_table(stages: &[StageRecord]) -> String {
                 text(&s.name),
                 text(&s.kind),
                 classed(
-                    &s.status,
-                    if s.status == "failed" {
+                    s.status.word(),
+                    if s.status == aimass_engine::run::StageState::Failed {
                         "unmet"
                     } else {
                         "status"

@@ -87,25 +87,25 @@ pub fn render(stages: &[StageRecord], run_wall_ms: f64) -> String {
             let _ = write!(
                 s,
                 r#"<g class="bar {}"><title>{}</title><path d="M{x0:.1},{:.1} l6,6 l-6,6 l-6,-6 z" fill="white" stroke="{}" stroke-width="2"/><text x="{:.1}" y="{:.1}" class="note">{}</text></g>"#,
-                esc(&st.status),
+                esc(st.status.word()),
                 esc(&tip),
                 mid - 6.0,
-                colour(&st.status),
+                colour(st.status.word()),
                 x0 + 10.0,
                 mid + 4.0,
-                esc(&st.status)
+                esc(st.status.word())
             );
         } else {
             let x1 = area.sx(st.end_ms / 1000.0).max(x0 + 2.0);
             let _ = write!(
                 s,
                 r#"<g class="bar {}"><title>{}</title><rect x="{x0:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{}" rx="2"/><text x="{:.1}" y="{:.1}" class="note">{}</text></g>"#,
-                esc(&st.status),
+                esc(st.status.word()),
                 esc(&tip),
                 y,
                 x1 - x0,
                 ROW * 0.8,
-                colour(&st.status),
+                colour(st.status.word()),
                 x1 + 5.0,
                 mid + 4.0,
                 duration(st.wall_ms)

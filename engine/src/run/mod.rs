@@ -51,5 +51,5 @@ pub use events::{Event, EventSink, NoEvents, StageStatus};
 pub use lockfile::{LockFile, LockReadError, LockStage};
 pub use options::RunOptions;
 pub use panics::message as panic_message;
-pub use record::{RunRecord, StageRecord, StoredRun};
+pub use record::{RunRecord, StageRecord, StageState, StoredRun};
 pub use scheduler::{run, RunOutcome};

@@ -5,12 +5,50 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+/// What became of a stage in a run, as its record says (written in lower case).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageState {
+    /// Its outputs were found in the cache.
+    Cached,
+    /// It ran and succeeded.
+    Done,
+    /// It ran (or was found cached) and failed, or a quality gate was not met.
+    Failed,
+    /// Not run: a stage it needs failed, or the run stopped after a failure.
+    Skipped,
+    /// Not run: the run was interrupted first.
+    Interrupted,
+}
+
+impl StageState {
+    pub fn word(self) -> &'static str {
+        match self {
+            StageState::Cached => "cached",
+            StageState::Done => "done",
+            StageState::Failed => "failed",
+            StageState::Skipped => "skipped",
+            StageState::Interrupted => "interrupted",
+        }
+    }
+
+    /// Whether the stage did not run at all (no time to show).
+    pub fn not_run(self) -> bool {
+        matches!(self, StageState::Skipped | StageState::Interrupted)
+    }
+}
+
+impl std::fmt::Display for StageState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.word())
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct StageRecord {
     pub name: String,
     pub kind: String,
-    /// cached | done | failed | skipped | interrupted
-    pub status: String,
+    pub status: StageState,
     pub cached: bool,
     pub key: Option<String>,
     /// When the stage started and ended, in ms since the run started (equal for a stage

@@ -22,7 +22,7 @@ use super::job::{run_stage, InputSource, JobDone};
 use super::keys::{input_hashes, key_record};
 use super::options::RunOptions;
 use super::priority::critical_path;
-use super::record::{RunRecord, StageRecord};
+use super::record::{RunRecord, StageRecord, StageState};
 
 /// What a run did.
 pub struct RunOutcome {
@@ -36,7 +36,11 @@ impl RunOutcome {
     pub fn success(&self) -> bool {
         self.failures.is_empty()
             && !self.record.interrupted
-            && self.record.stages.iter().all(|s| s.status != "skipped")
+            && self
+                .record
+                .stages
+                .iter()
+                .all(|s| s.status != StageState::Skipped)
     }
 }
 
@@ -325,7 +329,7 @@ impl<'a> Scheduler<'a> {
             .help("raise --stage-timeout, or make the stage cheaper (a smaller search, fewer rows)");
             self.record(
                 n,
-                "failed",
+                StageState::Failed,
                 false,
                 None,
                 BTreeMap::new(),
@@ -446,7 +450,7 @@ impl<'a> Scheduler<'a> {
             Err(e) => {
                 self.record(
                     done.node,
-                    "failed",
+                    StageState::Failed,
                     false,
                     None,
                     BTreeMap::new(),
@@ -505,7 +509,13 @@ impl<'a> Scheduler<'a> {
         let error = verdict.first().map(|e| e.message.clone());
         self.record(
             n,
-            if failed { "failed" } else { status.word() },
+            if failed {
+                StageState::Failed
+            } else if cached {
+                StageState::Cached
+            } else {
+                StageState::Done
+            },
             cached,
             Some(entry.key.clone()),
             hashes,
@@ -549,7 +559,7 @@ impl<'a> Scheduler<'a> {
         if !self.records.contains_key(&n) {
             self.record(
                 n,
-                "failed",
+                StageState::Failed,
                 false,
                 None,
                 BTreeMap::new(),
@@ -600,9 +610,9 @@ impl<'a> Scheduler<'a> {
         // After an interruption, a stage nothing stopped but the interruption was not
         // skipped for a failure: it was interrupted.
         let (word, status) = if self.interrupted && !self.below_failure(n) {
-            ("interrupted", StageStatus::Interrupted)
+            (StageState::Interrupted, StageStatus::Interrupted)
         } else {
-            ("skipped", StageStatus::Skipped)
+            (StageState::Skipped, StageStatus::Skipped)
         };
         self.record(
             n,
@@ -642,7 +652,7 @@ impl<'a> Scheduler<'a> {
     fn record(
         &mut self,
         n: NodeIndex,
-        status: &str,
+        status: StageState,
         cached: bool,
         key: Option<String>,
         outputs: BTreeMap<String, String>,
@@ -660,7 +670,7 @@ impl<'a> Scheduler<'a> {
             StageRecord {
                 name: node.name.clone(),
                 kind: node.kind_name().to_string(),
-                status: status.to_string(),
+                status,
                 cached,
                 key,
                 start_ms: offset(start),

@@ -311,7 +311,7 @@ pub fn statuses(o: &RunOutcome) -> Vec<(String, String)> {
     o.record
         .stages
         .iter()
-        .map(|s| (s.name.clone(), s.status.clone()))
+        .map(|s| (s.name.clone(), s.status.word().to_string()))
         .collect()
 }
 
@@ -320,6 +320,6 @@ pub fn status_of(o: &RunOutcome, stage: &str) -> String {
         .stages
         .iter()
         .find(|s| s.name == stage)
-        .map(|s| s.status.clone())
+        .map(|s| s.status.word().to_string())
         .unwrap_or_default()
 }
