@@ -34,9 +34,6 @@ use super::spec::{Algorithm, Task, TreeLimits};
 use crate::ml::folds::below;
 use crate::ml::{kfold, stratified_kfold, Presorted, RegressionTree};
 
-/// See [`EnsembleFit::predict`].
-const SERIAL_ROWS: usize = 64;
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum FuseMethod {
@@ -382,32 +379,21 @@ impl EnsembleFit {
         }
     }
 
-    /// Members predict one after another for up to this many rows (a served request): in
-    /// parallel, the hand-off to the pool costs more than they do. Same outputs either way.
     pub fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Output> {
         match self {
             EnsembleFit::HistogramBoosting(m) => super::gbdt::predict(m, x),
             EnsembleFit::Average { members } => {
-                let outputs: Vec<Output> = if x.nrows() <= SERIAL_ROWS {
-                    members
-                        .iter()
-                        .map(|m| m.predict(x))
-                        .collect::<Result<_>>()?
-                } else {
-                    members
-                        .par_iter()
-                        .map(|m| m.predict(x))
-                        .collect::<Result<_>>()?
-                };
+                let outputs: Vec<Output> = members
+                    .par_iter()
+                    .map(|m| m.predict(x))
+                    .collect::<Result<_>>()?;
                 average(outputs)
             }
             EnsembleFit::Stacking { members, meta } => {
-                let one = |m: &Fitted| level_one(m.predict(x)?);
-                let blocks: Vec<Array2<f64>> = if x.nrows() <= SERIAL_ROWS {
-                    members.iter().map(one).collect::<Result<_>>()?
-                } else {
-                    members.par_iter().map(one).collect::<Result<_>>()?
-                };
+                let blocks: Vec<Array2<f64>> = members
+                    .par_iter()
+                    .map(|m| level_one(m.predict(x)?))
+                    .collect::<Result<_>>()?;
                 meta.predict(side_by_side(&blocks)?.view())
             }
             EnsembleFit::Boosting {

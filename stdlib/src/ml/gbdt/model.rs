@@ -70,24 +70,18 @@ impl GbdtModel {
         let (Some(data), Some(dst)) = (x.as_slice(), out.as_slice_mut()) else {
             unreachable!("standard layout arrays are contiguous");
         };
-        let score = |(c, chunk): (usize, &mut [f64])| {
-            for (j, s) in chunk.chunks_mut(k).enumerate() {
-                let i = c * CHUNK + j;
-                let row = &data[i * p..(i + 1) * p];
-                s.copy_from_slice(&self.init);
-                for (t, tree) in self.trees.iter().enumerate() {
-                    s[t % k] += tree.value(row);
+        dst.par_chunks_mut(CHUNK * k)
+            .enumerate()
+            .for_each(|(c, chunk)| {
+                for (j, s) in chunk.chunks_mut(k).enumerate() {
+                    let i = c * CHUNK + j;
+                    let row = &data[i * p..(i + 1) * p];
+                    s.copy_from_slice(&self.init);
+                    for (t, tree) in self.trees.iter().enumerate() {
+                        s[t % k] += tree.value(row);
+                    }
                 }
-            }
-        };
-        // One chunk (a served request) is scored on the calling thread: handing it to the
-        // pool and blocking on it costs more than the trees, and each row's sum is the same
-        // either way.
-        if x.nrows() <= CHUNK {
-            dst.chunks_mut(CHUNK * k).enumerate().for_each(score);
-        } else {
-            dst.par_chunks_mut(CHUNK * k).enumerate().for_each(score);
-        }
+            });
         out
     }
 
