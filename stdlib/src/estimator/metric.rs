@@ -27,24 +27,35 @@ pub enum Metric {
 /// The fraction `lift` uses when written without one.
 pub const DEFAULT_LIFT: f64 = 0.1;
 
+/// Every metric written as a bare word, by name: the one list the parser, the names in
+/// metrics files and the stage signatures all read (`lift(...)` is the one call).
+const WORDS: &[(&str, Metric)] = &[
+    ("accuracy", Metric::Accuracy),
+    ("precision", Metric::Precision),
+    ("recall", Metric::Recall),
+    ("f1", Metric::F1),
+    ("f1_macro", Metric::F1Macro),
+    ("roc_auc", Metric::RocAuc),
+    ("pr_auc", Metric::PrAuc),
+    ("log_loss", Metric::LogLoss),
+    ("mse", Metric::Mse),
+    ("rmse", Metric::Rmse),
+    ("mae", Metric::Mae),
+    ("r2", Metric::R2),
+];
+
 impl Metric {
     pub fn from_name(name: &str, fraction: Option<f64>) -> Option<Metric> {
-        Some(match name {
-            "accuracy" => Metric::Accuracy,
-            "precision" => Metric::Precision,
-            "recall" => Metric::Recall,
-            "f1" => Metric::F1,
-            "f1_macro" => Metric::F1Macro,
-            "roc_auc" => Metric::RocAuc,
-            "pr_auc" => Metric::PrAuc,
-            "log_loss" => Metric::LogLoss,
-            "lift" => Metric::Lift(fraction.unwrap_or(DEFAULT_LIFT)),
-            "mse" => Metric::Mse,
-            "rmse" => Metric::Rmse,
-            "mae" => Metric::Mae,
-            "r2" => Metric::R2,
-            _ => return None,
-        })
+        if name == "lift" {
+            return Some(Metric::Lift(fraction.unwrap_or(DEFAULT_LIFT)));
+        }
+        WORDS.iter().find(|(w, _)| *w == name).map(|(_, m)| *m)
+    }
+
+    /// The metrics written as bare words, classification's first: what a `metrics` list
+    /// or a gate may name besides `lift(...)`.
+    pub fn words() -> impl Iterator<Item = &'static str> {
+        WORDS.iter().map(|(w, _)| *w)
     }
 
     /// A checked metric parameter: a call (`lift(10%)`, `roc_auc`) or a word.
@@ -61,19 +72,12 @@ impl Metric {
     /// The key in a metrics file's `scores`: `roc_auc`, `lift@10%`.
     pub fn name(&self) -> String {
         match self {
-            Metric::Accuracy => "accuracy".into(),
-            Metric::Precision => "precision".into(),
-            Metric::Recall => "recall".into(),
-            Metric::F1 => "f1".into(),
-            Metric::F1Macro => "f1_macro".into(),
-            Metric::RocAuc => "roc_auc".into(),
-            Metric::PrAuc => "pr_auc".into(),
-            Metric::LogLoss => "log_loss".into(),
             Metric::Lift(f) => format!("lift@{}%", percent(*f)),
-            Metric::Mse => "mse".into(),
-            Metric::Rmse => "rmse".into(),
-            Metric::Mae => "mae".into(),
-            Metric::R2 => "r2".into(),
+            other => WORDS
+                .iter()
+                .find(|(_, m)| m == other)
+                .map(|(w, _)| (*w).to_string())
+                .unwrap_or_default(),
         }
     }
 

@@ -649,14 +649,31 @@ pub(super) fn not_applicable(
         .help(takes)
 }
 
-/// The algorithms of a task, for help texts.
-pub fn algorithms_for(task: Task) -> &'static [&'static str] {
-    use crate::kinds::common::{CLASSIFIERS, CLUSTERERS, REGRESSORS};
-    match task {
-        Task::Classification => CLASSIFIERS,
-        Task::Regression => REGRESSORS,
-        Task::Segmentation => CLUSTERERS,
-    }
+/// Every built-in algorithm with the tasks it learns: the one list the stage signatures,
+/// help texts and task checks read (the spec parser below maps each to its settings).
+pub const ALGORITHMS: &[(&str, &[Task])] = &[
+    ("decision_tree", &[Task::Classification]),
+    ("logistic", &[Task::Classification]),
+    ("naive_bayes", &[Task::Classification]),
+    ("random_forest", &[Task::Classification]),
+    (
+        "gradient_boosting",
+        &[Task::Classification, Task::Regression],
+    ),
+    ("mlp", &[Task::Classification, Task::Regression]),
+    ("linear", &[Task::Regression]),
+    ("elastic_net", &[Task::Regression]),
+    ("regression_tree", &[Task::Regression]),
+    ("kmeans", &[Task::Segmentation]),
+];
+
+/// The algorithms of a task, for help texts and checks.
+pub fn algorithms_for(task: Task) -> Vec<&'static str> {
+    ALGORITHMS
+        .iter()
+        .filter(|(_, tasks)| tasks.contains(&task))
+        .map(|(a, _)| *a)
+        .collect()
 }
 
 fn usize_param(params: &Params, name: &str) -> Option<usize> {

@@ -2,60 +2,20 @@
 
 use aimass_engine::{CallSig, ParamSig, ParamValue, Ty};
 
-use crate::estimator::external;
-
-/// Classification metrics.
-pub const CLASSIFICATION_METRICS: &[&str] = &[
-    "accuracy",
-    "precision",
-    "recall",
-    "f1",
-    "f1_macro",
-    "roc_auc",
-    "pr_auc",
-    "log_loss",
-];
-/// Regression metrics.
-pub const REGRESSION_METRICS: &[&str] = &["mse", "rmse", "mae", "r2"];
+use crate::estimator::spec::ALGORITHMS;
+use crate::estimator::{external, Metric};
 
 /// A metric: a word such as `roc_auc`, or `lift(10%)`.
 pub fn metric_ty() -> Ty {
-    let mut calls: Vec<CallSig> = CLASSIFICATION_METRICS
-        .iter()
-        .chain(REGRESSION_METRICS)
-        .map(|m| CallSig::new(m))
-        .collect();
+    let mut calls: Vec<CallSig> = Metric::words().map(CallSig::new).collect();
     calls.push(CallSig::new("lift").positional(Ty::Fraction));
     Ty::Call(calls)
 }
 
-pub const CLASSIFIERS: &[&str] = &[
-    "decision_tree",
-    "logistic",
-    "naive_bayes",
-    "random_forest",
-    "gradient_boosting",
-    "mlp",
-];
-pub const REGRESSORS: &[&str] = &[
-    "linear",
-    "elastic_net",
-    "regression_tree",
-    "gradient_boosting",
-    "mlp",
-];
-pub const CLUSTERERS: &[&str] = &["kmeans"];
-
 /// The built-in algorithms and the plugin estimators registered in
 /// [`crate::estimator::external`] (`knn.knn`).
 pub fn algorithm_ty() -> Ty {
-    let mut all: Vec<String> = Vec::new();
-    // An algorithm of two tasks is listed once.
-    for a in CLASSIFIERS.iter().chain(REGRESSORS).chain(CLUSTERERS) {
-        if !all.iter().any(|x| x == a) {
-            all.push(a.to_string());
-        }
-    }
+    let mut all: Vec<String> = ALGORITHMS.iter().map(|(a, _)| a.to_string()).collect();
     all.extend(external::all().iter().map(|e| e.name().to_string()));
     Ty::Word(all)
 }
