@@ -206,3 +206,24 @@ fn a_yaml_flow_mapping_where_gates_go_gets_the_list_form() {
     assert!(!err.contains("bad_name"), "one problem, said once: {out:?}");
     assert!(!err.contains("aimass::syntax::null"), "{out:?}");
 }
+
+/// pest stops at the first syntax error; the file is then cut at its stages, so each broken
+/// stage is reported, in file order, and the sound stages between them are not.
+#[test]
+fn every_broken_stage_is_reported_not_only_the_first() {
+    let p = Project::new();
+    p.file(
+        "p.aim",
+        std::fs::read(crate::harness::repo().join("tests/fixtures/three_broken_stages.aim"))
+            .unwrap(),
+    );
+    let out = p.run(&["check", "p.aim"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("3 syntax errors"), "{out:?}");
+    let at: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix(",-[p.aim:"))
+        .collect();
+    assert_eq!(at, ["11:12]", "19:9]", "25:1]"], "{out:?}");
+}

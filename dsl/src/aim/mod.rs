@@ -7,6 +7,7 @@ mod lower;
 mod parser;
 mod pest_error;
 mod pipeline;
+mod recover;
 mod scan;
 
 use pest::Parser;
@@ -21,8 +22,8 @@ pub(crate) use scan::MAX_DEPTH;
 /// Parses a whole `.aim` file.
 pub(crate) fn parse_pipeline(text: &str) -> Result<Pipeline, Vec<SyntaxError>> {
     let scanned = scan::scan(text).map_err(|e| vec![e])?;
-    let mut pairs =
-        AimParser::parse(Rule::file, text).map_err(|e| vec![pest_error::from_pest(&e, text)])?;
+    let mut pairs = AimParser::parse(Rule::file, text)
+        .map_err(|e| recover::all_errors(text, pest_error::from_pest(&e, text)))?;
     let Some(file) = pairs.next() else {
         return Err(vec![SyntaxError::Internal {
             message: "the parser returned nothing".to_owned(),
