@@ -153,3 +153,44 @@ fn fmt_is_idempotent_and_check_and_write_work() {
     assert_eq!(p.run(&["fmt", "--check", "messy.aim"]).code, 0);
     insta::assert_snapshot!("fmt_messy", p.read("messy.aim"));
 }
+
+/// Comments survive both ways: `.aim -> YAML -> .aim` gives exactly `aimass fmt`'s output,
+/// comments included, and converting a YAML example to `.aim` keeps every one of its
+/// comments.
+#[test]
+fn comments_survive_conversion_both_ways() {
+    for path in example_files() {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let p = Project::new();
+        p.file(&name, std::fs::read(&path).unwrap());
+        let comments = |text: &str| -> Vec<String> {
+            text.lines()
+                .filter_map(|l| l.find('#').map(|i| l[i..].trim_end().to_string()))
+                .filter(|c| c.len() > 1)
+                .collect()
+        };
+        if name.ends_with(".aim") {
+            let out = p.run(&["convert", &name, "--to", "yaml", "-o", "there.yaml"]);
+            assert_eq!(out.code, 0, "{name}: {out:?}");
+            let back = p.run(&["convert", "there.yaml", "--to", "aim"]);
+            assert_eq!(back.code, 0, "{name}: {back:?}");
+            let fmt = p.run(&["fmt", &name]);
+            assert_eq!(fmt.code, 0, "{name}: {fmt:?}");
+            assert_eq!(
+                back.stdout, fmt.stdout,
+                "{name}: .aim -> YAML -> .aim is not fmt's output"
+            );
+        } else {
+            let out = p.run(&["convert", &name, "--to", "aim"]);
+            assert_eq!(out.code, 0, "{name}: {out:?}");
+            let kept = comments(&out.stdout);
+            for c in comments(&p.read(&name)) {
+                assert!(
+                    kept.contains(&c),
+                    "{name}: comment {c:?} lost in\n{}",
+                    out.stdout
+                );
+            }
+        }
+    }
+}

@@ -1,14 +1,14 @@
 //! The `.aim` front end: a lexical pre-pass ([`scan`]), the pest grammar (`grammar.pest`),
 //! and a lowering from pest pairs to the IR that collects every error it meets.
 
-mod attach;
+pub(crate) mod attach;
 mod literal;
-mod lower;
+pub(crate) mod lower;
 mod parser;
 mod pest_error;
 mod pipeline;
 mod recover;
-mod scan;
+pub(crate) mod scan;
 
 use pest::Parser;
 

@@ -1,5 +1,6 @@
 //! The YAML front end: saphyr-parser's events to a spanned tree ([`tree`]), then to the IR.
 
+mod comments;
 mod lower;
 mod offsets;
 mod pipeline;
@@ -20,7 +21,10 @@ pub(crate) fn parse_pipeline(text: &str) -> Result<Pipeline, Vec<SyntaxError>> {
         pipeline::pipeline(&mut lower, root)
     };
     match pipeline {
-        Some(p) if lower.errors.is_empty() => Ok(p),
+        Some(mut p) if lower.errors.is_empty() => {
+            p.comments = comments::comments(text, &p);
+            Ok(p)
+        }
         _ => {
             let mut errors = lower.errors;
             errors.sort_by_key(SyntaxError::offset);
