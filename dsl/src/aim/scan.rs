@@ -26,8 +26,23 @@ pub(crate) struct Scan {
     pub comments: Vec<Comment>,
 }
 
-/// Scans `text`, failing on the first bracket that opens a level deeper than [`MAX_DEPTH`].
+/// Scans `text`, failing on the first bracket that opens a level deeper than [`MAX_DEPTH`],
+/// and on a control character (a NUL byte, say) anywhere: a pipeline file never needs one,
+/// YAML forbids them, and a file holding one is damaged or not text.
 pub(crate) fn scan(text: &str) -> Result<Scan, SyntaxError> {
+    if let Some((at, c)) = text
+        .char_indices()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    {
+        return Err(SyntaxError::Unexpected {
+            message: format!("unexpected control character U+{:04X}", u32::from(c)),
+            span: Span::new(at, c.len_utf8()).into(),
+            expected: "text".to_owned(),
+            opened: None,
+            help: "a pipeline file holds no control characters: is it damaged, or not a text file?"
+                .to_owned(),
+        });
+    }
     let bytes = text.as_bytes();
     let mut comments = Vec::new();
     let mut depth = 0usize;
@@ -126,5 +141,15 @@ mod tests {
         assert!(matches!(scan(&deep), Err(SyntaxError::TooDeep { .. })));
         let in_string = format!("\"{}\"", "[".repeat(1000));
         assert!(scan(&in_string).is_ok());
+    }
+
+    #[test]
+    fn a_control_character_is_refused_where_it_is() {
+        let Err(SyntaxError::Unexpected { message, span, .. }) = scan("# a\u{0}b\nx") else {
+            panic!("a NUL byte is not text");
+        };
+        assert_eq!(message, "unexpected control character U+0000");
+        assert_eq!((span.offset(), span.len()), (3, 1));
+        assert!(scan("a\tb\r\nc").is_ok());
     }
 }

@@ -1,0 +1,72 @@
+//! What each fuzz target asserts about one input, shared by the cargo-fuzz targets
+//! (`fuzz/fuzz_targets/`, nightly) and the corpus replay in the normal test suite
+//! (`dsl/tests/fuzz_corpus.rs`, stable), so every input ever found is checked on every CI run.
+//!
+//! Beyond "does not panic": a file that parses prints to text that parses back to the same
+//! pipeline, and every error renders as a diagnostic (miette panics on a bad span).
+#![allow(dead_code)] // each target uses one of these
+
+use aimass_dsl::ir::SourceFormat;
+use aimass_dsl::{emit_yaml, format_aim, parse, parse_value, render, SourceFile};
+
+/// The `.aim` parser on arbitrary text.
+pub fn aim(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    pipeline(text, SourceFormat::Aim);
+}
+
+/// The YAML loader on arbitrary text.
+pub fn yaml(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    pipeline(text, SourceFormat::Yaml);
+}
+
+/// One `.aim` value expression (what `--set KEY=VALUE` and the YAML scalars go through).
+pub fn value(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = parse_value(text);
+}
+
+fn pipeline(text: &str, format: SourceFormat) {
+    let src = SourceFile::new("fuzz", text, format);
+    match parse(&src) {
+        Ok(p) => {
+            // Both printed forms read back as the same pipeline.
+            let aim = format_aim(&p);
+            let again = parse(&SourceFile::new(
+                "fuzz.aim",
+                aim.as_str(),
+                SourceFormat::Aim,
+            ))
+            .unwrap_or_else(|e| {
+                panic!(
+                    "format_aim's output does not parse: {}\n{aim}",
+                    render::plain(&e)
+                )
+            });
+            assert_eq!(again, p, "format_aim changed the pipeline:\n{aim}");
+            let yaml = emit_yaml(&p);
+            let again = parse(&SourceFile::new(
+                "fuzz.yaml",
+                yaml.as_str(),
+                SourceFormat::Yaml,
+            ))
+            .unwrap_or_else(|e| {
+                panic!(
+                    "emit_yaml's output does not parse: {}\n{yaml}",
+                    render::plain(&e)
+                )
+            });
+            assert_eq!(again, p, "emit_yaml changed the pipeline:\n{yaml}");
+        }
+        Err(e) => {
+            let _ = render::plain(&e);
+        }
+    }
+}
