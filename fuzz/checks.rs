@@ -51,6 +51,13 @@ fn pipeline(text: &str, format: SourceFormat) {
                 )
             });
             assert_eq!(again, p, "format_aim changed the pipeline:\n{aim}");
+            // Two stages (or plugins) of one name parse in .aim and are the checker's to
+            // refuse; YAML, whose keys are unique, cannot even write them.
+            if has_repeats(p.stages.iter().map(|s| &s.name.name))
+                || has_repeats(p.plugins.iter().map(|s| &s.name.name))
+            {
+                return;
+            }
             let yaml = emit_yaml(&p);
             let again = parse(&SourceFile::new(
                 "fuzz.yaml",
@@ -69,4 +76,9 @@ fn pipeline(text: &str, format: SourceFormat) {
             let _ = render::plain(&e);
         }
     }
+}
+
+fn has_repeats<'a>(names: impl Iterator<Item = &'a String>) -> bool {
+    let mut seen = std::collections::BTreeSet::new();
+    names.into_iter().any(|n| !seen.insert(n))
 }

@@ -58,7 +58,7 @@ impl Emitter<'_> {
                 let _ = write!(
                     self.out,
                     "  {}: {}",
-                    plugin.name.name,
+                    key(&plugin.name.name),
                     quoted(&plugin.path.value)
                 );
                 self.end_line();
@@ -73,7 +73,7 @@ impl Emitter<'_> {
         for stage in &p.stages {
             self.path.push(Segment::Stage(stage.name.name.clone()));
             self.comment_lines(1, true, false);
-            let _ = write!(self.out, "  {}:", stage.name.name);
+            let _ = write!(self.out, "  {}:", key(&stage.name.name));
             self.end_line();
             let _ = writeln!(self.out, "    kind: {}", stage.kind);
             for entry in &stage.entries {
@@ -99,7 +99,7 @@ impl Emitter<'_> {
         let leaf = scalar(&e.value).is_some();
         self.comment_lines(depth, true, leaf);
         indent(&mut self.out, depth);
-        self.out.push_str(&e.key.name);
+        self.out.push_str(&key(&e.key.name));
         self.out.push(':');
         match scalar(&e.value) {
             Some(text) => {
@@ -235,5 +235,15 @@ fn quoted(s: &str) -> String {
 fn indent(out: &mut String, depth: usize) {
     for _ in 0..depth {
         out.push_str("  ");
+    }
+}
+
+/// A name as a YAML key: plain, except a name YAML reads as null (`null`, `Null`, `NULL`),
+/// which is quoted so that it stays a name.
+fn key(name: &str) -> std::borrow::Cow<'_, str> {
+    if matches!(name, "null" | "Null" | "NULL") {
+        quoted(name).into()
+    } else {
+        name.into()
     }
 }
