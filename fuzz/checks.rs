@@ -6,7 +6,7 @@
 //! pipeline, and every error renders as a diagnostic (miette panics on a bad span).
 #![allow(dead_code)] // each target uses one of these
 
-use aimass_dsl::ir::SourceFormat;
+use aimass_dsl::ir::{Pipeline, SourceFormat};
 use aimass_dsl::{emit_yaml, format_aim, parse, parse_value, render, SourceFile};
 
 /// The `.aim` parser on arbitrary text.
@@ -38,19 +38,7 @@ fn pipeline(text: &str, format: SourceFormat) {
     match parse(&src) {
         Ok(p) => {
             // Both printed forms read back as the same pipeline.
-            let aim = format_aim(&p);
-            let again = parse(&SourceFile::new(
-                "fuzz.aim",
-                aim.as_str(),
-                SourceFormat::Aim,
-            ))
-            .unwrap_or_else(|e| {
-                panic!(
-                    "format_aim's output does not parse: {}\n{aim}",
-                    render::plain(&e)
-                )
-            });
-            assert_eq!(again, p, "format_aim changed the pipeline:\n{aim}");
+            round_trip(&p, &format_aim(&p), SourceFormat::Aim, "format_aim");
             // Two stages (or plugins) of one name parse in .aim and are the checker's to
             // refuse; YAML, whose keys are unique, cannot even write them.
             if has_repeats(p.stages.iter().map(|s| &s.name.name))
@@ -58,24 +46,23 @@ fn pipeline(text: &str, format: SourceFormat) {
             {
                 return;
             }
-            let yaml = emit_yaml(&p);
-            let again = parse(&SourceFile::new(
-                "fuzz.yaml",
-                yaml.as_str(),
-                SourceFormat::Yaml,
-            ))
-            .unwrap_or_else(|e| {
-                panic!(
-                    "emit_yaml's output does not parse: {}\n{yaml}",
-                    render::plain(&e)
-                )
-            });
-            assert_eq!(again, p, "emit_yaml changed the pipeline:\n{yaml}");
+            round_trip(&p, &emit_yaml(&p), SourceFormat::Yaml, "emit_yaml");
         }
         Err(e) => {
             let _ = render::plain(&e);
         }
     }
+}
+
+/// `printed` (`p` written by `printer`) parses back to `p`.
+fn round_trip(p: &Pipeline, printed: &str, format: SourceFormat, printer: &str) {
+    let again = parse(&SourceFile::new("fuzz", printed, format)).unwrap_or_else(|e| {
+        panic!(
+            "{printer}'s output does not parse: {}\n{printed}",
+            render::plain(&e)
+        )
+    });
+    assert_eq!(&again, p, "{printer} changed the pipeline:\n{printed}");
 }
 
 fn has_repeats<'a>(names: impl Iterator<Item = &'a String>) -> bool {

@@ -59,6 +59,15 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The telco campaign with its cache on the small file system.
+const RUN_ON_SMALL: &[&str] = &[
+    "run",
+    "campaign.aim",
+    "--cache-dir",
+    "small/cache",
+    "--quiet",
+];
+
 fn telco() -> Project {
     Project::new().with_example("telco-retention")
 }
@@ -87,13 +96,7 @@ fn a_full_disk_under_the_cache_leaves_no_half_entry_and_the_next_run_succeeds() 
     let Some(fs) = Tmpfs::mount(&p.path("small"), "300k") else {
         return;
     };
-    let out = p.run(&[
-        "run",
-        "campaign.aim",
-        "--cache-dir",
-        "small/cache",
-        "--quiet",
-    ]);
+    let out = p.run(RUN_ON_SMALL);
     assert_eq!(out.code, 1, "{out:?}");
     let stderr = out.stderr.replace("\n  | ", " ");
     assert!(stderr.contains("No space left on device"), "{stderr}");
@@ -104,13 +107,7 @@ fn a_full_disk_under_the_cache_leaves_no_half_entry_and_the_next_run_succeeds() 
     assert!(files_under(&cache.join("tmp")).is_empty());
 
     fs.remount("size=64m");
-    let out = p.run(&[
-        "run",
-        "campaign.aim",
-        "--cache-dir",
-        "small/cache",
-        "--quiet",
-    ]);
+    let out = p.run(RUN_ON_SMALL);
     assert_eq!(out.code, 0, "{out:?}");
     let out = p.run(&[
         "run",
