@@ -30,17 +30,23 @@ pub(crate) struct Scan {
 /// and on a control character (a NUL byte, say) anywhere: a pipeline file never needs one,
 /// YAML forbids them, and a file holding one is damaged or not text.
 pub(crate) fn scan(text: &str) -> Result<Scan, SyntaxError> {
-    if let Some((at, c)) = text
-        .char_indices()
-        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
-    {
+    // A carriage return counts only as part of CRLF: alone, the grammar would end a comment
+    // there while this pass (and the printer) would not, and the two would disagree.
+    let lone_cr = |at: usize| text.as_bytes().get(at + 1) != Some(&b'\n');
+    if let Some((at, c)) = text.char_indices().find(|&(at, c)| {
+        (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || (c == '\r' && lone_cr(at))
+    }) {
+        let help = if c == '\r' {
+            "a carriage return without a line feed (old Mac line endings): save the file with LF or CRLF line endings"
+        } else {
+            "a pipeline file holds no control characters: is it damaged, or not a text file?"
+        };
         return Err(SyntaxError::Unexpected {
             message: format!("unexpected control character U+{:04X}", u32::from(c)),
             span: Span::new(at, c.len_utf8()).into(),
             expected: "text".to_owned(),
             opened: None,
-            help: "a pipeline file holds no control characters: is it damaged, or not a text file?"
-                .to_owned(),
+            help: help.to_owned(),
         });
     }
     let bytes = text.as_bytes();
@@ -151,5 +157,10 @@ mod tests {
         assert_eq!(message, "unexpected control character U+0000");
         assert_eq!((span.offset(), span.len()), (3, 1));
         assert!(scan("a\tb\r\nc").is_ok());
+        let Err(SyntaxError::Unexpected { message, help, .. }) = scan("# a\rstage b") else {
+            panic!("a lone carriage return is not a line end");
+        };
+        assert_eq!(message, "unexpected control character U+000D");
+        assert!(help.contains("LF or CRLF"), "{help}");
     }
 }

@@ -46,7 +46,11 @@ fn scan(text: &str) -> Vec<Comment> {
     let mut offset = 0;
     // The indentation of a block scalar's header line while its body lasts.
     let mut block: Option<usize> = None;
-    for line in text.split_inclusive('\n') {
+    // YAML ends a line at `\n`, `\r\n` or a lone `\r`.
+    let lines = text
+        .split_inclusive('\n')
+        .flat_map(|l| l.split_inclusive('\r'));
+    for line in lines {
         let body = line.trim_end_matches(['\n', '\r']);
         let indent = body.len() - body.trim_start().len();
         if let Some(header) = block {
