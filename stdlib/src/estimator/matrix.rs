@@ -8,6 +8,7 @@
 use aimass_engine::did_you_mean;
 use ndarray::Array2;
 use polars::prelude::{DataFrame, DataType};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::error::{EstimatorError, Result};
@@ -104,45 +105,154 @@ fn missing_column(name: &str, columns: &[&str], what: &str) -> EstimatorError {
     e
 }
 
+/// Rows per task when the columns are interleaved into the row-major matrix: 1,024 rows of
+/// a few hundred features stay in L2 while every column writes into them.
+const FILL_ROWS: usize = 1024;
+
+/// Columns cast to `f64` at a time: enough to keep both cores busy, few enough that the
+/// copies stay small next to the matrix (16 columns of 270k rows are 35 MB).
+const CAST_BATCH: usize = 16;
+
 /// The named columns of `df` as a row-major matrix; an error naming a missing, non-numeric,
-/// incomplete or non-finite column.
+/// incomplete or non-finite column (the first such column, in `names` order).
+///
+/// Columns are checked and cast in parallel, then interleaved in parallel over blocks of
+/// rows: writing one column at a time down a row-major matrix strides a cache line per
+/// value, which made this copy a tenth of a 337k-row boosting run.
 pub fn to_matrix(df: &DataFrame, names: &[String]) -> Result<Array2<f64>> {
     let n = df.height();
     let p = names.len();
-    let mut x = Array2::<f64>::zeros((n, p));
     let cols: Vec<&str> = df.get_column_names().iter().map(|s| s.as_str()).collect();
-    for (j, name) in names.iter().enumerate() {
-        let col = df
-            .column(name)
-            .map_err(|_| missing_column(name, &cols, "frame").param("features"))?;
-        check_numeric(name, col.dtype())?;
-        let nulls = col.null_count();
-        if nulls > 0 {
-            return Err(EstimatorError::data(format!(
-                "feature `{name}` has {nulls} missing value{}",
-                if nulls == 1 { "" } else { "s" }
-            ))
-            .help(format!(
-                "impute it in a clean stage (`impute = {{ {name} = median }}`, or `numeric = median` for every number), or drop those rows (`drop_missing`)"
-            ))
-            .param("features"));
+    let mut x = Array2::<f64>::zeros((n, p));
+    let Some(flat) = x.as_slice_mut().filter(|_| p > 0 && n > 0) else {
+        // Nothing to copy, but every column is still checked.
+        for name in names {
+            feature_values(df, name, &cols)?;
         }
-        let as_f64 = col
-            .cast(&DataType::Float64)
-            .map_err(|e| EstimatorError::data(format!("feature `{name}`: {e}")))?;
-        let values = as_f64
-            .f64()
-            .map_err(|e| EstimatorError::data(format!("feature `{name}`: {e}")))?;
-        for (i, v) in values.into_no_null_iter().enumerate() {
-            if !v.is_finite() {
-                return Err(EstimatorError::data(format!(
-                    "feature `{name}` holds {v} at row {i}, not a finite number"
-                ))
-                .help("replace NaN and infinite values in a clean stage")
-                .param("features"));
-            }
-            x[[i, j]] = v;
-        }
+        return Ok(x);
+    };
+    for (batch, batch_names) in names.chunks(CAST_BATCH).enumerate() {
+        let columns = batch_names
+            .par_iter()
+            .map(|name| feature_values(df, name, &cols))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?;
+        let first = batch * CAST_BATCH;
+        flat.par_chunks_mut(FILL_ROWS * p)
+            .enumerate()
+            .for_each(|(block, out)| {
+                let start = block * FILL_ROWS;
+                for (k, values) in columns.iter().enumerate() {
+                    let values = &values[start..start + out.len() / p];
+                    for (cell, &v) in out.iter_mut().skip(first + k).step_by(p).zip(values) {
+                        *cell = v;
+                    }
+                }
+            });
     }
     Ok(x)
+}
+
+/// One feature column as complete, finite `f64` values, or the error that says why not.
+fn feature_values(df: &DataFrame, name: &str, cols: &[&str]) -> Result<Vec<f64>> {
+    let col = df
+        .column(name)
+        .map_err(|_| missing_column(name, cols, "frame").param("features"))?;
+    check_numeric(name, col.dtype())?;
+    let nulls = col.null_count();
+    if nulls > 0 {
+        return Err(EstimatorError::data(format!(
+            "feature `{name}` has {nulls} missing value{}",
+            if nulls == 1 { "" } else { "s" }
+        ))
+        .help(format!(
+            "impute it in a clean stage (`impute = {{ {name} = median }}`, or `numeric = median` for every number), or drop those rows (`drop_missing`)"
+        ))
+        .param("features"));
+    }
+    let as_f64 = col
+        .cast(&DataType::Float64)
+        .map_err(|e| EstimatorError::data(format!("feature `{name}`: {e}")))?;
+    let values = as_f64
+        .f64()
+        .map_err(|e| EstimatorError::data(format!("feature `{name}`: {e}")))?;
+    let values: Vec<f64> = values.into_no_null_iter().collect();
+    if let Some((i, v)) = values.iter().enumerate().find(|(_, v)| !v.is_finite()) {
+        return Err(EstimatorError::data(format!(
+            "feature `{name}` holds {v} at row {i}, not a finite number"
+        ))
+        .help("replace NaN and infinite values in a clean stage")
+        .param("features"));
+    }
+    Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use polars::prelude::{Column, NamedFrom, Series};
+
+    /// More rows than one fill block and more columns than one cast batch, of every kind a
+    /// feature can be.
+    fn frame(n: usize, p: usize) -> (DataFrame, Vec<String>) {
+        let columns: Vec<Column> = (0..p)
+            .map(|j| {
+                let name = format!("c{j}");
+                let s = match j % 3 {
+                    0 => Series::new(
+                        name.into(),
+                        (0..n)
+                            .map(|i| (i * 31 + j) as f64 * 0.5)
+                            .collect::<Vec<_>>(),
+                    ),
+                    1 => Series::new(
+                        name.into(),
+                        (0..n).map(|i| (i * 7 + j) as i64 - 9).collect::<Vec<_>>(),
+                    ),
+                    _ => Series::new(
+                        name.into(),
+                        (0..n).map(|i| (i + j) % 4 == 0).collect::<Vec<_>>(),
+                    ),
+                };
+                s.into()
+            })
+            .collect();
+        let names = (0..p).map(|j| format!("c{j}")).collect();
+        (DataFrame::new(n, columns).unwrap(), names)
+    }
+
+    #[test]
+    fn the_matrix_holds_every_value_in_its_row_and_column() {
+        let (n, p) = (FILL_ROWS * 2 + 37, CAST_BATCH + 5);
+        let (df, names) = frame(n, p);
+        let x = to_matrix(&df, &names).unwrap();
+        assert_eq!(x.dim(), (n, p));
+        for i in [0, 1, FILL_ROWS - 1, FILL_ROWS, n - 1] {
+            for j in 0..p {
+                let want = match j % 3 {
+                    0 => (i * 31 + j) as f64 * 0.5,
+                    1 => ((i * 7 + j) as i64 - 9) as f64,
+                    _ => f64::from(u8::from((i + j) % 4 == 0)),
+                };
+                assert_eq!(x[[i, j]], want, "row {i} column {j}");
+            }
+        }
+        // Columns in the order asked for, not the frame's.
+        let picked = vec![names[p - 1].clone(), names[0].clone()];
+        let y = to_matrix(&df, &picked).unwrap();
+        assert_eq!(y.column(0), x.column(p - 1));
+        assert_eq!(y.column(1), x.column(0));
+    }
+
+    #[test]
+    fn the_first_bad_column_in_order_is_the_one_named() {
+        let (df, mut names) = frame(10, 3);
+        names.insert(1, "nope".into());
+        names.push("also_missing".into());
+        let e = to_matrix(&df, &names).unwrap_err().to_string();
+        assert!(e.contains("nope"), "{e}");
+        assert!(!e.contains("also_missing"), "{e}");
+    }
 }

@@ -87,6 +87,10 @@ pub struct Dataset {
     pub hist_offsets: Vec<usize>,
     /// Entries in a histogram of all groups.
     pub hist_len: usize,
+    /// The same bins row-major: row `r`'s group bins are `row_bins[r * G..(r + 1) * G]`
+    /// for `G` groups. Histograms read rows this way (one run of bytes per row); splits
+    /// and scoring read the group columns.
+    pub row_bins: Vec<u8>,
 }
 
 /// One column's values away from 0 (NaN included) and their rows.
@@ -177,6 +181,7 @@ impl Dataset {
             hist_offsets.push(hist_len);
             hist_len += g.n_bins;
         }
+        let row_bins = interleave(&groups, n);
         Dataset {
             n_rows: n,
             mappers,
@@ -184,6 +189,7 @@ impl Dataset {
             groups,
             hist_offsets,
             hist_len,
+            row_bins,
         }
     }
 
@@ -196,6 +202,27 @@ impl Dataset {
         let slot = self.slots[f]?;
         Some(slot.feature_bin(usize::from(self.groups[slot.group].bins[row])))
     }
+}
+
+/// The group columns' bins row-major, in parallel over blocks of rows.
+fn interleave(groups: &[Group], n: usize) -> Vec<u8> {
+    let width = groups.len();
+    let mut out = vec![0u8; n * width];
+    if width == 0 {
+        return out;
+    }
+    out.par_chunks_mut(SCAN_BLOCK * width)
+        .enumerate()
+        .for_each(|(block, rows)| {
+            let start = block * SCAN_BLOCK;
+            for (g, group) in groups.iter().enumerate() {
+                let bins = &group.bins[start..start + rows.len() / width];
+                for (cell, &b) in rows.iter_mut().skip(g).step_by(width).zip(bins) {
+                    *cell = b;
+                }
+            }
+        });
+    out
 }
 
 /// Every column's nonzero values with their rows, from a scan in row order.
@@ -302,6 +329,20 @@ mod tests {
             1 => (i as f64 * 0.37).sin(),
             k => f64::from(u8::from(i % 3 == k - 2)),
         })
+    }
+
+    #[test]
+    fn row_major_bins_are_the_group_columns_interleaved() {
+        let x = one_hot_matrix(3 * SCAN_BLOCK + 11);
+        let rows: Vec<usize> = (0..x.nrows()).rev().collect();
+        let ds = Dataset::new(x.view(), &rows, 255);
+        let width = ds.groups.len();
+        assert_eq!(ds.row_bins.len(), ds.n_rows * width);
+        for r in 0..ds.n_rows {
+            for (g, group) in ds.groups.iter().enumerate() {
+                assert_eq!(ds.row_bins[r * width + g], group.bins[r]);
+            }
+        }
     }
 
     #[test]

@@ -120,9 +120,8 @@ impl<'a> Grower<'a> {
     }
 
     fn histogram(&mut self, rows: &[u32], gh: &[[f64; 2]]) -> Vec<Bin> {
-        let gathered: Vec<[f64; 2]> = rows.iter().map(|&r| gh[r as usize]).collect();
         let mut h = self.buffer();
-        histogram::build(self.ds, &self.groups, rows, &gathered, &mut h);
+        histogram::build(self.ds, &self.groups, rows, gh, &mut h);
         h
     }
 

