@@ -58,8 +58,10 @@ fn telco_gradient_boosting_beats_the_tree_and_tunes_and_fuses() {
     let tree = score(d, &o, "tree_eval");
     let gb = score(d, &o, "gb_eval");
     assert!(gb > tree + 0.1, "gradient boosting {gb} vs tree {tree}");
-    // LightGBM with the same defaults scores 0.8025 on these rows (benches/gbdt).
-    assert!(gb > 0.79, "gradient boosting test ROC AUC {gb}");
+    // LightGBM's defaults (31 leaves) score 0.8025 on these rows, scikit-learn's depth-3
+    // GradientBoosting 0.8210 (benches/gbdt); aimass's smaller default trees on 5,616 rows
+    // score 0.8178.
+    assert!(gb > 0.81, "gradient boosting test ROC AUC {gb}");
     // Averaged with the logistic model, and tuned to smaller trees, it does
     // better than alone.
     let (vote, tuned) = (score(d, &o, "vote_eval"), score(d, &o, "tuned_eval"));
@@ -75,9 +77,13 @@ fn telco_gradient_boosting_beats_the_tree_and_tunes_and_fuses() {
     assert_eq!(fit.importance.gain.len(), m.features.len());
     let summary = m.summary();
     assert!(
-        summary.starts_with("gradient_boosting(task = classification, n_trees = 100, learning_rate = 0.1, max_leaves = 31"),
+        summary.starts_with("gradient_boosting(task = classification, n_trees = 100, learning_rate = 0.1, max_leaves = auto"),
         "{summary}"
     );
+    // max_leaves not written: sqrt(5616) / 8 rounds to 9 leaves per tree.
+    assert_eq!(aimass_stdlib::estimator::gbdt::default_leaves(5616), 9);
+    let most = fit.trees.iter().map(|t| t.n_leaves()).max().unwrap();
+    assert_eq!(most, 9, "the largest tree has the default's leaves");
 
     // `fuse method = boosting(...)` of trees runs on the histogram engine; of other
     // members, the exact method.

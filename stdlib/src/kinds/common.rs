@@ -155,7 +155,7 @@ pub fn builtin_hyperparams() -> Vec<ParamSig> {
         ParamSig::optional(
             "max_leaves",
             Ty::Int,
-            "gradient_boosting: leaves per tree, grown best-first (default 31)",
+            "gradient_boosting: leaves per tree, grown best-first (default: sqrt(training rows) / 8, from 8 to 31)",
         )
         .bounds(2.0, 1e6),
         ParamSig::optional(
